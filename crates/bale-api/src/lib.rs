@@ -1,0 +1,25 @@
+//! The Bale Bot API wire model, shared by the server (`bale-mock`) and the client
+//! (`bale-client`) so that the two cannot drift apart. No I/O lives here.
+//!
+//! # Layout
+//!
+//! - [`token`]: [`Token`], a bot token parsed and validated by the real server's rules; its
+//!   `Debug` and `Display` never show the secret.
+//! - [`method`]: the [`Method`]s the mock implements, and the catalogue of every method name
+//!   Bale is known to serve.
+//! - [`envelope`]: [`Envelope`], the `{"ok":…}` body every answer carries.
+//! - [`error`]: [`ApiError`] (code, description, [`ResponseParameters`]), the exact error
+//!   descriptions of both [`Dialect`]s, and [`ApiErrorKind`] to classify them.
+//! - [`types`]: Bot API objects ([`User`]).
+
+pub mod envelope;
+pub mod error;
+pub mod method;
+pub mod token;
+pub mod types;
+
+pub use envelope::Envelope;
+pub use error::{ApiError, ApiErrorKind, Dialect, ResponseParameters};
+pub use method::Method;
+pub use token::{BotId, Token, TokenError};
+pub use types::User;

@@ -1,0 +1,157 @@
+//! Bot tokens: `<bot id>:<secret>`, validated by the rules of the real Bot API server.
+//!
+//! The rules come from tdlib/telegram-bot-api (`ClientManager::send` and `Client::start_up`,
+//! see `wire-facts.md` §2): a token that starts with `0`, is longer than 80 characters,
+//! contains `/` or has no `:` is *invalid*; a bot id that is not an integer is *unallowed*; a
+//! bot id outside `1..2^54` is *invalid*; a secret shorter than 24 characters or with
+//! characters outside base64url is a *bad secret*.
+
+use std::fmt;
+
+/// The numeric id of a bot: the part of its token before the colon.
+pub type BotId = i64;
+
+/// Why a token string is not a well-formed token. Each reason maps to its own answer in the
+/// Telegram dialect (see [`crate::ApiError::token_rejected`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TokenError {
+    /// Empty, starts with `0`, longer than 80 characters, contains `/` or has no `:`, or the
+    /// bot id is not in `1..2^54`.
+    InvalidSyntax,
+    /// The part before the colon is not an integer.
+    UnallowedBotId,
+    /// The secret is shorter than 24 characters or not made of base64url characters.
+    BadSecret,
+}
+
+impl fmt::Display for TokenError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            TokenError::InvalidSyntax => "invalid token syntax",
+            TokenError::UnallowedBotId => "bot id is not an integer",
+            TokenError::BadSecret => "token secret is too short or not base64url",
+        })
+    }
+}
+
+impl std::error::Error for TokenError {}
+
+/// A well-formed bot token.
+///
+/// The whole token is a secret (it is a password for the bot), so `Debug` and `Display` show
+/// only the bot id. Use [`Token::expose`] where the raw value is really needed: building a
+/// request URL, or comparing with a configured token.
+#[derive(Clone, PartialEq, Eq, Hash)]
+pub struct Token {
+    raw: Box<str>,
+    bot_id: BotId,
+}
+
+/// The longest token the real server accepts.
+const MAX_TOKEN_LEN: usize = 80;
+/// The shortest secret the real server accepts.
+const MIN_SECRET_LEN: usize = 24;
+/// Bot ids must be below 2^54.
+const MAX_BOT_ID: BotId = 1 << 54;
+
+impl Token {
+    /// Parses and validates `raw` by the real server's rules.
+    pub fn parse(raw: &str) -> Result<Token, TokenError> {
+        let bot_id = parse_bot_id(raw)?;
+        let secret = &raw[raw.find(':').map_or(raw.len(), |i| i + 1)..];
+        let base64url = |b: u8| b.is_ascii_alphanumeric() || b == b'-' || b == b'_';
+        if secret.len() < MIN_SECRET_LEN || !secret.bytes().all(base64url) {
+            return Err(TokenError::BadSecret);
+        }
+        Ok(Token {
+            raw: raw.into(),
+            bot_id,
+        })
+    }
+
+    /// The bot id: the number before the colon.
+    pub fn bot_id(&self) -> BotId {
+        self.bot_id
+    }
+
+    /// The raw token. Never log or print it.
+    pub fn expose(&self) -> &str {
+        &self.raw
+    }
+}
+
+/// The bot id of a token string, checked by the syntax rules only (not the secret's).
+///
+/// A server uses this to name the bot a rejected token claims to be, without ever keeping
+/// the token itself.
+pub fn parse_bot_id(raw: &str) -> Result<BotId, TokenError> {
+    let Some(colon) = raw.find(':') else {
+        return Err(TokenError::InvalidSyntax);
+    };
+    if raw.starts_with('0') || raw.len() > MAX_TOKEN_LEN || raw.contains('/') {
+        return Err(TokenError::InvalidSyntax);
+    }
+    let bot_id: BotId = raw[..colon]
+        .parse()
+        .map_err(|_| TokenError::UnallowedBotId)?;
+    if bot_id <= 0 || bot_id >= MAX_BOT_ID {
+        return Err(TokenError::InvalidSyntax);
+    }
+    Ok(bot_id)
+}
+
+impl fmt::Debug for Token {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Token({}:<redacted>)", self.bot_id)
+    }
+}
+
+impl fmt::Display for Token {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:<redacted>", self.bot_id)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SECRET: &str = "AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw";
+
+    #[test]
+    fn accepts_a_well_formed_token() {
+        let token = Token::parse(&format!("123456789:{SECRET}")).unwrap();
+        assert_eq!(token.bot_id(), 123456789);
+        assert_eq!(token.expose(), format!("123456789:{SECRET}"));
+    }
+
+    #[test]
+    fn debug_and_display_hide_the_secret() {
+        let token = Token::parse(&format!("42:{SECRET}")).unwrap();
+        for shown in [format!("{token:?}"), format!("{token}")] {
+            assert!(!shown.contains(SECRET), "{shown}");
+            assert!(shown.contains("42"), "{shown}");
+        }
+    }
+
+    #[test]
+    fn rejects_by_the_servers_rules() {
+        let cases = [
+            ("", TokenError::InvalidSyntax),
+            ("no-colon", TokenError::InvalidSyntax),
+            (&format!("0123:{SECRET}"), TokenError::InvalidSyntax),
+            (&format!("12/3:{SECRET}"), TokenError::InvalidSyntax),
+            (&format!("123:{SECRET}{SECRET}{SECRET}"), TokenError::InvalidSyntax),
+            (&format!("-5:{SECRET}"), TokenError::InvalidSyntax),
+            (&format!("18014398509481984:{SECRET}"), TokenError::InvalidSyntax),
+            (&format!("abc:{SECRET}"), TokenError::UnallowedBotId),
+            (&format!(":{SECRET}"), TokenError::UnallowedBotId),
+            ("123:short", TokenError::BadSecret),
+            (&format!("123:{SECRET}!"), TokenError::BadSecret),
+            ("123456:AAFAKE-token", TokenError::BadSecret),
+        ];
+        for (raw, want) in cases {
+            assert_eq!(Token::parse(raw), Err(want), "{raw:?}");
+        }
+    }
+}
