@@ -91,7 +91,9 @@ impl<'de, T: DeserializeOwned> Deserialize<'de> for Envelope<T> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let raw = RawEnvelope::deserialize(deserializer)?;
         if raw.ok {
-            let result = raw.result.ok_or_else(|| D::Error::missing_field("result"))?;
+            let result = raw
+                .result
+                .ok_or_else(|| D::Error::missing_field("result"))?;
             return serde_json::from_value(result)
                 .map(Envelope::Ok)
                 .map_err(D::Error::custom);
@@ -151,6 +153,9 @@ mod tests {
     #[test]
     fn http_status_equals_error_code() {
         assert_eq!(Envelope::Ok(1).http_status(), 200);
-        assert_eq!(Envelope::<()>::Err(ApiError::logged_out()).http_status(), 400);
+        assert_eq!(
+            Envelope::<()>::Err(ApiError::logged_out()).http_status(),
+            400
+        );
     }
 }

@@ -217,7 +217,11 @@ mod tests {
             (403, "Bad Request: Token not found")
         );
         let cases = [
-            (Some(TokenError::InvalidSyntax), 401, "Unauthorized: invalid token specified"),
+            (
+                Some(TokenError::InvalidSyntax),
+                401,
+                "Unauthorized: invalid token specified",
+            ),
             (
                 Some(TokenError::UnallowedBotId),
                 421,
@@ -243,16 +247,28 @@ mod tests {
             ApiErrorKind::Unauthorized
         );
         assert_eq!(ApiError::logged_out().kind(), ApiErrorKind::LoggedOut);
-        assert_eq!(ApiError::already_closed().kind(), ApiErrorKind::AlreadyClosed);
+        assert_eq!(
+            ApiError::already_closed().kind(),
+            ApiErrorKind::AlreadyClosed
+        );
         assert_eq!(ApiError::restart().kind(), ApiErrorKind::Restarting);
-        assert_eq!(ApiError::too_many_requests(3).kind(), ApiErrorKind::TooManyRequests);
+        assert_eq!(
+            ApiError::too_many_requests(3).kind(),
+            ApiErrorKind::TooManyRequests
+        );
         assert_eq!(ApiError::too_many_requests(3).retry_after(), Some(3));
         assert_eq!(ApiError::method_not_found().kind(), ApiErrorKind::NotFound);
         assert_eq!(
             ApiError::new(400, "Bad Request: chat not found").kind(),
             ApiErrorKind::BadRequest
         );
-        assert_eq!(ApiError::new(403, "permission_denied").kind(), ApiErrorKind::Forbidden);
-        assert_eq!(ApiError::new(502, "Bad Gateway").kind(), ApiErrorKind::Other);
+        assert_eq!(
+            ApiError::new(403, "permission_denied").kind(),
+            ApiErrorKind::Forbidden
+        );
+        assert_eq!(
+            ApiError::new(502, "Bad Gateway").kind(),
+            ApiErrorKind::Other
+        );
     }
 }

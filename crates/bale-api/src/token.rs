@@ -141,9 +141,15 @@ mod tests {
             ("no-colon", TokenError::InvalidSyntax),
             (&format!("0123:{SECRET}"), TokenError::InvalidSyntax),
             (&format!("12/3:{SECRET}"), TokenError::InvalidSyntax),
-            (&format!("123:{SECRET}{SECRET}{SECRET}"), TokenError::InvalidSyntax),
+            (
+                &format!("123:{SECRET}{SECRET}{SECRET}"),
+                TokenError::InvalidSyntax,
+            ),
             (&format!("-5:{SECRET}"), TokenError::InvalidSyntax),
-            (&format!("18014398509481984:{SECRET}"), TokenError::InvalidSyntax),
+            (
+                &format!("18014398509481984:{SECRET}"),
+                TokenError::InvalidSyntax,
+            ),
             (&format!("abc:{SECRET}"), TokenError::UnallowedBotId),
             (&format!(":{SECRET}"), TokenError::UnallowedBotId),
             ("123:short", TokenError::BadSecret),

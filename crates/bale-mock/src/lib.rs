@@ -1,1 +1,48 @@
-//! wip
+//! A fake tapi.bale.ai: the Bale Bot API wire protocol (envelope, HTTP status, error wording,
+//! `logOut`/`close` state transitions) served by hyper, as a library.
+//!
+//! ```no_run
+//! # async fn run() -> std::io::Result<()> {
+//! let listener = tokio::net::TcpListener::bind("127.0.0.1:8081").await?;
+//! bale_mock::serve(listener, bale_mock::Config::default(), async {
+//!     let _ = tokio::signal::ctrl_c().await;
+//! })
+//! .await
+//! # }
+//! ```
+//!
+//! In tests, [`MockServer::start`] gives a server on a free loopback port.
+//!
+//! # Layout
+//!
+//! - [`server`]: [`serve`]`(listener, config, shutdown)`, the accept loop with graceful
+//!   shutdown.
+//! - [`service`]: the hyper adapter: body collection, envelope → HTTP response.
+//! - [`route`]: [`Mock`], the server's state, and routing apart from transport
+//!   ([`Mock::handle`]: [`RawRequest`] → envelope).
+//! - [`request`]: reading the path's token and method and the parameters (query string,
+//!   urlencoded, JSON, multipart).
+//! - `methods`: one file per Bot API method (`get_me`, `log_out`, `close`).
+//! - [`state`]: per-bot instance lifecycle (running, logged out, closed).
+//! - [`clock`]: [`Clock`], the server time every rule reads, movable by tests.
+//! - [`journal`]: the bounded request journal.
+//! - [`config`]: [`Config`].
+//! - [`testing`]: [`MockServer`], the test handle.
+
+pub mod clock;
+pub mod config;
+pub mod journal;
+mod methods;
+pub mod request;
+pub mod route;
+pub mod server;
+pub mod service;
+pub mod state;
+pub mod testing;
+
+pub use clock::Clock;
+pub use config::Config;
+pub use journal::{Journal, JournalEntry};
+pub use route::{Mock, RawRequest};
+pub use server::{serve, serve_mock};
+pub use testing::MockServer;

@@ -1,0 +1,41 @@
+//! Server configuration.
+
+use bale_api::Dialect;
+
+use crate::Clock;
+
+/// How a mock server behaves. `Config::default()` is the zero-config server: Bale dialect,
+/// real time, every well-formed token an active bot.
+#[derive(Clone, Debug)]
+pub struct Config {
+    /// Which real server's wording to reproduce where Bale and Telegram differ.
+    pub dialect: Dialect,
+    /// The clock every time rule reads.
+    pub clock: Clock,
+    /// How many requests the journal keeps; older ones are dropped and counted.
+    pub journal_capacity: usize,
+}
+
+impl Default for Config {
+    fn default() -> Config {
+        Config {
+            dialect: Dialect::Bale,
+            clock: Clock::system(),
+            journal_capacity: 10_000,
+        }
+    }
+}
+
+impl Config {
+    /// Sets the dialect.
+    pub fn dialect(mut self, dialect: Dialect) -> Config {
+        self.dialect = dialect;
+        self
+    }
+
+    /// Sets the clock.
+    pub fn clock(mut self, clock: Clock) -> Config {
+        self.clock = clock;
+        self
+    }
+}

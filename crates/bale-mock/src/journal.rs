@@ -1,0 +1,138 @@
+//! The request journal: what the server was asked and what it answered, bounded so a long
+//! run cannot grow without limit (older entries are dropped and counted).
+//!
+//! Entries name the bot by id only; the token is never stored.
+
+use std::collections::VecDeque;
+use std::sync::{Mutex, PoisonError};
+
+use bale_api::BotId;
+use serde::Serialize;
+use serde_json::{Map, Value};
+
+use crate::request::{Param, Params};
+
+/// One answered request.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct JournalEntry {
+    /// Position in the server's request sequence, from 1.
+    pub seq: u64,
+    /// Server clock at arrival, in milliseconds since start.
+    pub at_ms: u64,
+    /// The bot the token names, when the token has a readable bot id.
+    pub bot_id: Option<BotId>,
+    /// `GET`, `POST`, …
+    pub http_method: String,
+    /// The method as the client wrote it (any case); empty when the path named none.
+    pub method: String,
+    /// The parameters, first occurrence of each name; files as `<file NAME, N bytes>`.
+    pub params: Map<String, Value>,
+    /// The HTTP status of the answer.
+    pub status: u16,
+    /// The error description, for error answers.
+    pub description: Option<String>,
+}
+
+impl JournalEntry {
+    pub(crate) fn params_of(params: &Params) -> Map<String, Value> {
+        let mut map = Map::new();
+        for (key, value) in params.iter() {
+            if map.contains_key(key) {
+                continue;
+            }
+            let value = match value {
+                Param::Text(text) => text.clone(),
+                Param::File { file_name, size } => format!("<file {file_name}, {size} bytes>"),
+            };
+            map.insert(key.to_owned(), Value::String(value));
+        }
+        map
+    }
+}
+
+/// A bounded, thread-safe journal.
+#[derive(Debug)]
+pub struct Journal {
+    capacity: usize,
+    inner: Mutex<Inner>,
+}
+
+#[derive(Debug, Default)]
+struct Inner {
+    entries: VecDeque<JournalEntry>,
+    next_seq: u64,
+    dropped: u64,
+}
+
+impl Journal {
+    /// A journal that keeps at most `capacity` entries.
+    pub fn new(capacity: usize) -> Journal {
+        Journal {
+            capacity,
+            inner: Mutex::default(),
+        }
+    }
+
+    /// Appends an entry, numbering it; drops the oldest one when full.
+    pub(crate) fn record(&self, mut entry: JournalEntry) {
+        let mut inner = self.inner.lock().unwrap_or_else(PoisonError::into_inner);
+        inner.next_seq += 1;
+        entry.seq = inner.next_seq;
+        if self.capacity == 0 {
+            inner.dropped += 1;
+            return;
+        }
+        if inner.entries.len() == self.capacity {
+            inner.entries.pop_front();
+            inner.dropped += 1;
+        }
+        inner.entries.push_back(entry);
+    }
+
+    /// Every kept entry, oldest first.
+    pub fn entries(&self) -> Vec<JournalEntry> {
+        let inner = self.inner.lock().unwrap_or_else(PoisonError::into_inner);
+        inner.entries.iter().cloned().collect()
+    }
+
+    /// How many entries were dropped to keep the bound.
+    pub fn dropped(&self) -> u64 {
+        self.inner
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .dropped
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entry(method: &str) -> JournalEntry {
+        JournalEntry {
+            seq: 0,
+            at_ms: 0,
+            bot_id: Some(1),
+            http_method: "POST".into(),
+            method: method.into(),
+            params: Map::new(),
+            status: 200,
+            description: None,
+        }
+    }
+
+    #[test]
+    fn keeps_the_newest_and_counts_the_dropped() {
+        let journal = Journal::new(2);
+        for method in ["a", "b", "c"] {
+            journal.record(entry(method));
+        }
+        let kept: Vec<_> = journal
+            .entries()
+            .into_iter()
+            .map(|e| (e.seq, e.method))
+            .collect();
+        assert_eq!(kept, [(2, "b".to_owned()), (3, "c".to_owned())]);
+        assert_eq!(journal.dropped(), 1);
+    }
+}

@@ -1,0 +1,22 @@
+//! `close`: answers `true` and closes the instance, except in the first 10 minutes after a
+//! launch that came more than 10 minutes after server start, when it answers
+//! `429 Too Many Requests: retry after N` with N the seconds left (tdlib `Client::on_cmd`:
+//! the seconds are truncated, and 0 left means success).
+
+use bale_api::ApiError;
+use serde_json::Value;
+
+use super::Call;
+use crate::state::{Instance, CLOSE_GRACE};
+
+pub(super) fn run(call: Call<'_>) -> Result<Value, ApiError> {
+    if call.launched_at > CLOSE_GRACE {
+        let age = call.now.saturating_sub(call.launched_at);
+        let retry_after = CLOSE_GRACE.saturating_sub(age).as_secs();
+        if retry_after > 0 {
+            return Err(ApiError::too_many_requests(retry_after));
+        }
+    }
+    *call.instance = Some(Instance::Closed);
+    Ok(Value::Bool(true))
+}

@@ -1,0 +1,352 @@
+//! Reading a Bot API request: the path's token and method, and the parameters from the query
+//! string merged with the body (urlencoded, JSON, multipart or empty).
+//!
+//! The rules follow the real server (wire-facts §4, §5): the path is percent-decoded before
+//! routing; `+` means space in the query and in urlencoded bodies but not in the path; the
+//! first occurrence of a parameter wins and the query string comes before the body; a body
+//! of any other content type is not read as parameters. Where the real server silently
+//! ignores a broken JSON body, the mock answers 400 (a documented divergence).
+
+use std::borrow::Cow;
+use std::convert::Infallible;
+
+use bale_api::ApiError;
+use bytes::Bytes;
+use percent_encoding::percent_decode_str;
+use serde_json::Value;
+
+/// The real server's limit on query-string plus body parameters (`MAX_TOTAL_PARAMETERS_LENGTH`).
+pub const MAX_PARAMETERS_LEN: usize = 1 << 20;
+
+/// Where a request is going, from its path `/bot<token>/<method>`.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Target<'a> {
+    /// The token as written (not yet validated). A secret: never log it.
+    pub token: &'a str,
+    /// The method as written (any case; may be empty).
+    pub method: &'a str,
+}
+
+/// Splits a percent-decoded path into token and method. `None` means `404 Not Found`: the
+/// path does not start with `/bot`, or has no `/` after the token.
+pub fn parse_target(path: &str) -> Option<Target<'_>> {
+    let rest = path.strip_prefix("/bot")?;
+    let (token, method) = rest.split_once('/')?;
+    Some(Target { token, method })
+}
+
+/// Percent-decodes a path leniently: a `%` not followed by two hex digits stays as it is,
+/// bytes that are not UTF-8 become U+FFFD.
+pub fn decode_path(path: &str) -> Cow<'_, str> {
+    percent_decode_str(path).decode_utf8_lossy()
+}
+
+/// One parameter value.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Param {
+    /// A text value (a JSON non-string value is kept as its JSON text).
+    Text(String),
+    /// An uploaded file from a multipart part with a file name.
+    File {
+        /// The file name the client gave.
+        file_name: String,
+        /// The file's size in bytes.
+        size: usize,
+    },
+}
+
+/// A request's parameters in arrival order; lookups return the first occurrence.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Params(Vec<(String, Param)>);
+
+impl Params {
+    /// The first text value named `name` (names are case-sensitive, as on the real server).
+    pub fn text(&self, name: &str) -> Option<&str> {
+        self.0.iter().find_map(|(key, value)| match value {
+            Param::Text(text) if key == name => Some(text.as_str()),
+            _ => None,
+        })
+    }
+
+    /// Every parameter, in arrival order.
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &Param)> {
+        self.0.iter().map(|(key, value)| (key.as_str(), value))
+    }
+
+    /// Whether there are none.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    fn push(&mut self, key: impl Into<String>, value: Param) {
+        self.0.push((key.into(), value));
+    }
+
+    fn extend_urlencoded(&mut self, input: &[u8]) {
+        for (key, value) in form_urlencoded::parse(input) {
+            self.push(key, Param::Text(value.into_owned()));
+        }
+    }
+}
+
+/// Reads the parameters of a request from its query string and body.
+pub async fn parse_params(
+    query: Option<&str>,
+    content_type: Option<&str>,
+    body: Bytes,
+) -> Result<Params, ApiError> {
+    let mut params = Params::default();
+    let query = query.unwrap_or_default();
+    params.extend_urlencoded(query.as_bytes());
+
+    // Matched by substring, ignoring case, like the real server; the boundary keeps its case.
+    let content_type = content_type.unwrap_or_default();
+    let kind = content_type.to_ascii_lowercase();
+    if kind.contains("multipart/form-data") {
+        check_parameters_len(query.len())?;
+        read_multipart(content_type, body, &mut params).await?;
+    } else if kind.contains("application/x-www-form-urlencoded") {
+        check_parameters_len(query.len() + body.len())?;
+        params.extend_urlencoded(&body);
+    } else if kind.contains("application/json") {
+        check_parameters_len(query.len() + body.len())?;
+        read_json(&body, &mut params)?;
+    } else {
+        // Like the real server: a body of any other type is not parameters.
+        check_parameters_len(query.len())?;
+    }
+    Ok(params)
+}
+
+fn check_parameters_len(len: usize) -> Result<(), ApiError> {
+    if len > MAX_PARAMETERS_LEN {
+        return Err(ApiError::new(
+            413,
+            "Request Entity Too Large: too many parameters",
+        ));
+    }
+    Ok(())
+}
+
+fn read_json(body: &[u8], params: &mut Params) -> Result<(), ApiError> {
+    if body.iter().all(u8::is_ascii_whitespace) {
+        return Ok(());
+    }
+    let value: Value = serde_json::from_slice(body)
+        .map_err(|e| ApiError::new(400, format!("Bad Request: can't parse JSON: {e}")))?;
+    match value {
+        Value::Object(map) => {
+            for (key, value) in map {
+                let text = match value {
+                    Value::String(text) => text,
+                    other => other.to_string(),
+                };
+                params.push(key, Param::Text(text));
+            }
+            Ok(())
+        }
+        // tdlib turns a top-level JSON string into a parameter named `content`.
+        Value::String(text) => {
+            params.push("content", Param::Text(text));
+            Ok(())
+        }
+        _ => Err(ApiError::new(400, "Bad Request: JSON object expected")),
+    }
+}
+
+async fn read_multipart(
+    content_type: &str,
+    body: Bytes,
+    params: &mut Params,
+) -> Result<(), ApiError> {
+    let boundary = multer::parse_boundary(content_type).map_err(|_| {
+        let text = if content_type.contains("boundary=") {
+            "Bad Request: boundary too big or empty"
+        } else {
+            "Bad Request: boundary not found"
+        };
+        ApiError::new(400, text)
+    })?;
+    let stream = futures_util::stream::once(async move { Ok::<Bytes, Infallible>(body) });
+    let mut multipart = multer::Multipart::new(stream, boundary);
+    let mut text_len = 0;
+    loop {
+        let field = match multipart.next_field().await {
+            Ok(Some(field)) => field,
+            Ok(None) => return Ok(()),
+            Err(e) => return Err(multipart_error(e)),
+        };
+        let name = field.name().map(str::to_owned).ok_or_else(|| {
+            ApiError::new(
+                400,
+                "Bad Request: field name in multipart/form-data not found",
+            )
+        })?;
+        let file_name = field.file_name().map(str::to_owned);
+        let data = field.bytes().await.map_err(multipart_error)?;
+        match file_name {
+            Some(file_name) => params.push(
+                name,
+                Param::File {
+                    file_name,
+                    size: data.len(),
+                },
+            ),
+            None => {
+                text_len += data.len();
+                if text_len > MAX_PARAMETERS_LEN {
+                    return Err(ApiError::new(
+                        413,
+                        "Request Entity Too Large: too many parameters in form data",
+                    ));
+                }
+                params.push(
+                    name,
+                    Param::Text(String::from_utf8_lossy(&data).into_owned()),
+                );
+            }
+        }
+    }
+}
+
+fn multipart_error(error: multer::Error) -> ApiError {
+    let text = match error {
+        multer::Error::IncompleteStream | multer::Error::IncompleteFieldData { .. } => {
+            "Bad Request: unexpected end of request content"
+        }
+        multer::Error::IncompleteHeaders | multer::Error::ReadHeaderFailed(_) => {
+            "Bad Request: can't parse form data headers"
+        }
+        _ => "Bad Request: can't parse multipart/form-data",
+    };
+    ApiError::new(400, text)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    async fn parse(query: Option<&str>, content_type: &str, body: &str) -> Params {
+        parse_params(query, Some(content_type), Bytes::from(body.to_owned()))
+            .await
+            .unwrap()
+    }
+
+    #[test]
+    fn targets() {
+        let target = parse_target("/bot1:abc/getMe").unwrap();
+        assert_eq!((target.token, target.method), ("1:abc", "getMe"));
+        assert_eq!(parse_target("/bot1:abc/").unwrap().method, "");
+        assert_eq!(parse_target("/bot1:abc/getMe/x").unwrap().method, "getMe/x");
+        assert_eq!(parse_target("/bot/getMe").unwrap().token, "");
+        assert_eq!(parse_target("/bot1:abc"), None);
+        assert_eq!(parse_target("/file/bot1:abc/x"), None);
+        assert_eq!(parse_target("/"), None);
+        assert_eq!(decode_path("/bot1%3Aabc/get%4De"), "/bot1:abc/getMe");
+        assert_eq!(decode_path("/bot1:a+b/%zz"), "/bot1:a+b/%zz");
+    }
+
+    #[tokio::test]
+    async fn query_wins_over_body_and_first_occurrence_wins() {
+        let params = parse(
+            Some("chat_id=1&chat_id=2&text=a+b"),
+            "application/x-www-form-urlencoded",
+            "chat_id=3&extra=%zz",
+        )
+        .await;
+        assert_eq!(params.text("chat_id"), Some("1"));
+        assert_eq!(params.text("text"), Some("a b"));
+        assert_eq!(params.text("extra"), Some("%zz"));
+        assert_eq!(params.text("CHAT_ID"), None);
+    }
+
+    #[tokio::test]
+    async fn json_values_become_text() {
+        let params = parse(
+            None,
+            "application/json; charset=utf-8",
+            r#"{"chat_id":5,"reply_markup":{"a":1},"text":"hi"}"#,
+        )
+        .await;
+        assert_eq!(params.text("chat_id"), Some("5"));
+        assert_eq!(params.text("reply_markup"), Some(r#"{"a":1}"#));
+        assert_eq!(params.text("text"), Some("hi"));
+        assert!(parse(None, "application/json", "  ").await.is_empty());
+        assert_eq!(
+            parse(None, "application/json", r#""x""#)
+                .await
+                .text("content"),
+            Some("x")
+        );
+    }
+
+    #[tokio::test]
+    async fn broken_json_is_a_bad_request() {
+        for body in [r#"{"chat_id":1"#, "[1,2]", "42", "null"] {
+            let error = parse_params(None, Some("application/json"), Bytes::from(body))
+                .await
+                .unwrap_err();
+            assert_eq!(error.error_code, 400, "{body}");
+            assert!(error.description.starts_with("Bad Request: "), "{body}");
+        }
+    }
+
+    #[tokio::test]
+    async fn other_content_types_are_not_parameters() {
+        let params = parse(Some("a=1"), "text/plain", "b=2").await;
+        assert_eq!(params.text("a"), Some("1"));
+        assert_eq!(params.text("b"), None);
+    }
+
+    #[tokio::test]
+    async fn multipart_text_and_files() {
+        let body = "--XX\r\nContent-Disposition: form-data; name=\"chat_id\"\r\n\r\n7\r\n\
+                    --XX\r\nContent-Disposition: form-data; name=\"photo\"; filename=\"a.jpg\"\r\n\
+                    Content-Type: image/jpeg\r\n\r\nJPEGDATA\r\n--XX--\r\n";
+        let params = parse(None, "multipart/form-data; boundary=XX", body).await;
+        assert_eq!(params.text("chat_id"), Some("7"));
+        let file = params.iter().find(|(k, _)| *k == "photo").unwrap().1;
+        assert_eq!(
+            file,
+            &Param::File {
+                file_name: "a.jpg".into(),
+                size: 8
+            }
+        );
+    }
+
+    #[tokio::test]
+    async fn broken_multipart_is_a_bad_request() {
+        let cases = [
+            (
+                "multipart/form-data",
+                "x",
+                "Bad Request: boundary not found",
+            ),
+            (
+                "multipart/form-data; boundary=XX",
+                "--XX\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\n1",
+                "Bad Request: unexpected end of request content",
+            ),
+        ];
+        for (content_type, body, want) in cases {
+            let error = parse_params(None, Some(content_type), Bytes::from(body))
+                .await
+                .unwrap_err();
+            assert_eq!((error.error_code, error.description.as_str()), (400, want));
+        }
+    }
+
+    #[tokio::test]
+    async fn parameters_over_one_mebibyte_are_too_large() {
+        let body = format!("text={}", "a".repeat(MAX_PARAMETERS_LEN));
+        let error = parse_params(
+            None,
+            Some("application/x-www-form-urlencoded"),
+            Bytes::from(body),
+        )
+        .await
+        .unwrap_err();
+        assert_eq!(error.error_code, 413);
+    }
+}

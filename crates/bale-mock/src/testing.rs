@@ -1,0 +1,149 @@
+//! [`MockServer`]: a fake tapi.bale.ai for any Rust test, ours or a user's.
+//!
+//! It binds `127.0.0.1:0` and runs on a thread and runtime of its own, so it works the same
+//! from a plain `#[test]` and from `#[tokio::test]`, and stops gracefully when dropped.
+//! Its clock is manual by default: time moves only when the test calls
+//! [`MockServer::advance`], so the 600-second rules are crossed without sleeping.
+
+use std::net::SocketAddr;
+use std::sync::{mpsc, Arc};
+use std::thread::JoinHandle;
+use std::time::Duration;
+
+use bale_api::Dialect;
+use tokio::sync::oneshot;
+
+use crate::journal::JournalEntry;
+use crate::route::Mock;
+use crate::{serve_mock, Clock, Config};
+
+/// A running mock server for tests. Dropping it shuts it down.
+#[derive(Debug)]
+pub struct MockServer {
+    address: SocketAddr,
+    mock: Arc<Mock>,
+    stop: Option<oneshot::Sender<()>>,
+    thread: Option<JoinHandle<()>>,
+}
+
+/// Options for [`MockServer::builder`].
+#[derive(Debug, Default)]
+pub struct MockServerBuilder {
+    dialect: Dialect,
+}
+
+impl MockServerBuilder {
+    /// Answers in `dialect`'s wording.
+    pub fn dialect(mut self, dialect: Dialect) -> MockServerBuilder {
+        self.dialect = dialect;
+        self
+    }
+
+    /// Starts the server.
+    pub fn start(self) -> MockServer {
+        let config = Config::default()
+            .dialect(self.dialect)
+            .clock(Clock::manual());
+        MockServer::start_with(config)
+    }
+}
+
+impl MockServer {
+    /// Starts a zero-config server (Bale dialect, manual clock).
+    pub fn start() -> MockServer {
+        MockServer::builder().start()
+    }
+
+    /// A builder for a server with other options.
+    pub fn builder() -> MockServerBuilder {
+        MockServerBuilder::default()
+    }
+
+    /// Starts a server with a full [`Config`].
+    ///
+    /// # Panics
+    /// If the loopback port cannot be bound or the runtime cannot be built: a test cannot
+    /// go on without its server.
+    pub fn start_with(config: Config) -> MockServer {
+        let mock = Mock::new(config);
+        let (ready_tx, ready_rx) = mpsc::channel();
+        let (stop_tx, stop_rx) = oneshot::channel::<()>();
+        let server_mock = Arc::clone(&mock);
+        let thread = std::thread::Builder::new()
+            .name("bale-mock-server".into())
+            .spawn(move || {
+                let runtime = tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                    .expect("bale-mock: cannot build the test server's runtime");
+                runtime.block_on(async move {
+                    let bound = tokio::net::TcpListener::bind(("127.0.0.1", 0)).await;
+                    let listener = match bound.and_then(|l| l.local_addr().map(|a| (l, a))) {
+                        Ok((listener, address)) => {
+                            let _ = ready_tx.send(Ok(address));
+                            listener
+                        }
+                        Err(error) => {
+                            let _ = ready_tx.send(Err(error));
+                            return;
+                        }
+                    };
+                    let stop = async {
+                        let _ = stop_rx.await;
+                    };
+                    if let Err(error) = serve_mock(listener, server_mock, stop).await {
+                        tracing::error!(%error, "test server failed");
+                    }
+                });
+            })
+            .expect("bale-mock: cannot spawn the test server's thread");
+        let address = ready_rx
+            .recv()
+            .expect("bale-mock: the test server's thread died")
+            .expect("bale-mock: cannot bind 127.0.0.1:0");
+        MockServer {
+            address,
+            mock,
+            stop: Some(stop_tx),
+            thread: Some(thread),
+        }
+    }
+
+    /// The base URL to give a client, e.g. `http://127.0.0.1:41234` (no trailing slash).
+    pub fn uri(&self) -> String {
+        format!("http://{}", self.address)
+    }
+
+    /// The socket address the server listens on.
+    pub fn address(&self) -> SocketAddr {
+        self.address
+    }
+
+    /// The server clock.
+    pub fn clock(&self) -> &Clock {
+        self.mock.clock()
+    }
+
+    /// Moves the server clock forward.
+    pub fn advance(&self, by: Duration) {
+        self.mock.clock().advance(by);
+    }
+
+    /// Every request the server has answered, oldest first (bounded by the journal).
+    pub fn received_requests(&self) -> Vec<JournalEntry> {
+        self.mock.journal().entries()
+    }
+}
+
+impl Drop for MockServer {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(thread) = self.thread.take() {
+            // A panic in the server thread has already been printed; do not panic again
+            // while the test may be unwinding.
+            let _ = thread.join();
+        }
+    }
+}

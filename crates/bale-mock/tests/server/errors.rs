@@ -1,0 +1,172 @@
+//! Every error answer: routing, tokens in both dialects, HTTP methods, bodies.
+
+use bale_api::Dialect;
+use bale_mock::MockServer;
+
+use crate::support::{call, get, send, TOKEN};
+
+#[tokio::test]
+async fn paths_that_name_no_bot_are_not_found() {
+    let server = MockServer::start();
+    for path in [
+        "/",
+        "/getMe",
+        "//bot1/getMe",
+        &format!("/file/bot{TOKEN}/x"),
+        &format!("/bot{TOKEN}"),
+    ] {
+        assert_eq!(
+            get(&server, path).await.error(),
+            (404, "Not Found"),
+            "{path}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn unknown_methods_are_not_found_never_a_fake_success() {
+    let server = MockServer::start();
+    for method in [
+        "sendMessage",
+        "getMe/extra",
+        "",
+        "..%2F..%2Fetc%2Fpasswd",
+        "sendTelepathy",
+    ] {
+        let answer = get(&server, &format!("/bot{TOKEN}/{method}")).await;
+        assert_eq!(
+            answer.error(),
+            (404, "Not Found: method not found"),
+            "{method}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn bale_rejects_every_bad_token_as_token_not_found() {
+    let server = MockServer::start();
+    for token in [
+        "",
+        "123456:AAFAKE-token",
+        "abc:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw",
+        "0123:x",
+        "nocolon",
+    ] {
+        let answer = call(&server, token, "getMe").await;
+        assert_eq!(
+            answer.error(),
+            (403, "Bad Request: Token not found"),
+            "{token:?}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn telegram_tells_bad_tokens_apart() {
+    let server = MockServer::builder().dialect(Dialect::Telegram).start();
+    let cases = [
+        ("", 401, "Unauthorized: invalid token specified"),
+        ("nocolon", 401, "Unauthorized: invalid token specified"),
+        (
+            "0123:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw",
+            401,
+            "Unauthorized: invalid token specified",
+        ),
+        (
+            "abc:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw",
+            421,
+            "Misdirected Request: unallowed token specified",
+        ),
+        ("123456:AAFAKE-token", 401, "Unauthorized"),
+    ];
+    for (token, code, description) in cases {
+        assert_eq!(
+            call(&server, token, "getMe").await.error(),
+            (code, description),
+            "{token:?}"
+        );
+    }
+    // A good token works the same in both dialects.
+    assert_eq!(
+        call(&server, TOKEN, "getMe").await.result()["id"],
+        123456789
+    );
+}
+
+#[tokio::test]
+async fn the_token_is_checked_before_the_method() {
+    let server = MockServer::start();
+    let answer = call(&server, "123456:AAFAKE-token", "noSuchMethod").await;
+    assert_eq!(answer.error(), (403, "Bad Request: Token not found"));
+}
+
+#[tokio::test]
+async fn methods_other_than_get_and_post_are_not_implemented() {
+    let server = MockServer::start();
+    let url = format!("{}/bot{TOKEN}/getMe", server.uri());
+    for method in [
+        reqwest::Method::PUT,
+        reqwest::Method::DELETE,
+        reqwest::Method::PATCH,
+    ] {
+        let answer = send(reqwest::Client::new().request(method.clone(), &url)).await;
+        assert_eq!(answer.error(), (501, "Not Implemented"), "{method}");
+    }
+}
+
+#[tokio::test]
+async fn broken_bodies_are_bad_requests() {
+    let server = MockServer::start();
+    let url = format!("{}/bot{TOKEN}/getMe", server.uri());
+    let cases = [
+        (
+            "application/json",
+            "{\"a\":1",
+            "Bad Request: can't parse JSON: ",
+        ),
+        (
+            "application/json",
+            "[1,2]",
+            "Bad Request: JSON object expected",
+        ),
+        (
+            "multipart/form-data",
+            "x",
+            "Bad Request: boundary not found",
+        ),
+    ];
+    for (content_type, body, description) in cases {
+        let request = reqwest::Client::new()
+            .post(&url)
+            .header("content-type", content_type)
+            .body(body);
+        let answer = send(request).await;
+        let (status, text) = answer.error();
+        assert_eq!(status, 400, "{body}");
+        assert!(text.starts_with(description), "{text}");
+    }
+}
+
+#[tokio::test]
+async fn parameters_over_one_mebibyte_are_too_large() {
+    let server = MockServer::start();
+    let request = reqwest::Client::new()
+        .post(format!("{}/bot{TOKEN}/getMe", server.uri()))
+        .form(&[("text", "a".repeat(1 << 20))]);
+    let answer = send(request).await;
+    assert_eq!(
+        answer.error(),
+        (413, "Request Entity Too Large: too many parameters")
+    );
+}
+
+#[tokio::test]
+async fn rejected_requests_are_journaled_without_the_token() {
+    let server = MockServer::start();
+    call(&server, "123456:AAFAKE-token", "getMe").await;
+    let entries = server.received_requests();
+    assert_eq!(entries.len(), 1);
+    assert_eq!((entries[0].bot_id, entries[0].status), (Some(123456), 403));
+    let exported = serde_json::to_string(&entries).unwrap();
+    assert!(!exported.contains("AAFAKE"), "{exported}");
+}

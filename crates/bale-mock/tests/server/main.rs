@@ -1,0 +1,8 @@
+//! The server over a real loopback socket: wire formats, errors, the logOut/close lifecycle
+//! and shutdown.
+
+mod errors;
+mod lifecycle;
+mod shutdown;
+mod support;
+mod wire_formats;

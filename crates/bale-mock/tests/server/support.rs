@@ -1,0 +1,71 @@
+//! Shared helpers: a token, and requests that return status, headers and JSON body.
+
+use bale_mock::MockServer;
+use reqwest::header::HeaderMap;
+use serde_json::Value;
+
+/// A well-formed token of bot 123456789.
+pub const TOKEN: &str = "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw";
+
+/// What came back.
+#[derive(Debug)]
+pub struct Answer {
+    pub status: u16,
+    pub headers: HeaderMap,
+    pub body: Value,
+}
+
+impl Answer {
+    /// `(status, description)` of an error answer.
+    pub fn error(&self) -> (u16, &str) {
+        assert_eq!(self.body["ok"], false, "{:?}", self.body);
+        assert_eq!(self.body["error_code"], self.status, "status = error_code");
+        (self.status, self.body["description"].as_str().unwrap())
+    }
+
+    /// The result of a success answer.
+    pub fn result(&self) -> &Value {
+        assert_eq!(
+            (self.status, &self.body["ok"]),
+            (200, &Value::Bool(true)),
+            "{:?}",
+            self.body
+        );
+        &self.body["result"]
+    }
+}
+
+pub async fn send(request: reqwest::RequestBuilder) -> Answer {
+    let response = request.send().await.expect("request failed");
+    let status = response.status().as_u16();
+    let headers = response.headers().clone();
+    let bytes = response.bytes().await.expect("body");
+    let body = serde_json::from_slice(&bytes)
+        .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&bytes)));
+    assert_eq!(
+        headers.get("content-type").map(|v| v.to_str().unwrap()),
+        Some("application/json"),
+        "every answer is JSON"
+    );
+    Answer {
+        status,
+        headers,
+        body,
+    }
+}
+
+/// `GET <server><path>`.
+pub async fn get(server: &MockServer, path: &str) -> Answer {
+    send(reqwest::Client::new().get(format!("{}{path}", server.uri()))).await
+}
+
+/// `POST /bot<token>/<method>` with an empty JSON object.
+pub async fn call(server: &MockServer, token: &str, method: &str) -> Answer {
+    let url = format!("{}/bot{token}/{method}", server.uri());
+    send(
+        reqwest::Client::new()
+            .post(url)
+            .json(&serde_json::json!({})),
+    )
+    .await
+}
