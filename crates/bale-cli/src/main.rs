@@ -1,1 +1,60 @@
-fn main() {}
+//! `bale-mock`: serve the fake Bale Bot API, or call a method against it or the real one.
+//!
+//! # Layout
+//!
+//! - `main.rs`: the command line (clap) and exit codes.
+//! - `serve.rs`: `bale-mock serve`.
+//! - `call.rs`: `bale-mock call`.
+
+mod call;
+mod serve;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+/// Exit codes, one per kind of failure (documented in `--help` and the README).
+pub mod exit {
+    /// Success.
+    pub const OK: u8 = 0;
+    /// The API answered an error (`ok:false`), or the server could not start.
+    pub const API_ERROR: u8 = 1;
+    /// Bad command-line usage (clap uses 2 as well).
+    pub const USAGE: u8 = 2;
+    /// The request did not get an answer: connect, reset, timeout, closed.
+    pub const NETWORK: u8 = 3;
+    /// The answer was not a Bot API envelope (HTML page, malformed or truncated JSON).
+    pub const INVALID_RESPONSE: u8 = 4;
+}
+
+const EXIT_CODES: &str = "\
+Exit codes:
+  0  success
+  1  the API answered an error (printed on stderr), or the server could not start
+  2  usage error
+  3  network error (connect refused, reset, timeout, closed without a reply)
+  4  invalid response (not a Bot API envelope)";
+
+#[derive(Parser)]
+#[command(name = "bale-mock", version, about, after_help = EXIT_CODES)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the fake tapi.bale.ai.
+    Serve(serve::ServeArgs),
+    /// Call a Bot API method and print what the n8n BaleMessenger node outputs.
+    Call(call::CallArgs),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let code = match cli.command {
+        Command::Serve(args) => serve::run(args),
+        Command::Call(args) => call::run(args),
+    };
+    ExitCode::from(code)
+}

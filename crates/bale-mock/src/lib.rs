@@ -26,7 +26,7 @@
 //! - [`state`]: per-bot instance lifecycle (running, logged out, closed).
 //! - [`clock`]: [`Clock`], the server time every rule reads, movable by tests.
 //! - [`journal`]: the bounded request journal.
-//! - [`config`]: [`Config`].
+//! - [`config`]: [`Config`], the server options.
 //! - [`testing`]: [`MockServer`], the test handle.
 
 pub mod clock;

@@ -1,0 +1,114 @@
+//! `bale-mock serve`: bind, print `listening on http://HOST:PORT` as the first line on stdout,
+//! serve until SIGINT or SIGTERM, drain, exit 0.
+
+use std::io::{IsTerminal, Write};
+
+use anyhow::Context;
+use bale_api::Dialect;
+use bale_mock::Config;
+use clap::{Args, ValueEnum};
+use tokio::net::TcpListener;
+
+use crate::exit;
+
+/// Arguments of `bale-mock serve`.
+#[derive(Args)]
+pub struct ServeArgs {
+    /// Address to listen on; port 0 picks a free port (printed on the first stdout line).
+    #[arg(long, default_value = "127.0.0.1:8081", value_name = "ADDR")]
+    listen: String,
+    /// Whose error wording to reproduce where Bale and Telegram differ.
+    #[arg(long, value_enum, default_value_t = DialectArg::Bale)]
+    dialect: DialectArg,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum DialectArg {
+    /// tapi.bale.ai: a bad token is 403 "Bad Request: Token not found".
+    Bale,
+    /// api.telegram.org: a bad token is 401 "Unauthorized…".
+    Telegram,
+}
+
+impl From<DialectArg> for Dialect {
+    fn from(arg: DialectArg) -> Dialect {
+        match arg {
+            DialectArg::Bale => Dialect::Bale,
+            DialectArg::Telegram => Dialect::Telegram,
+        }
+    }
+}
+
+pub fn run(args: ServeArgs) -> u8 {
+    init_logging();
+    let runtime = match tokio::runtime::Runtime::new() {
+        Ok(runtime) => runtime,
+        Err(error) => {
+            eprintln!("bale-mock: cannot start the runtime: {error}");
+            return exit::API_ERROR;
+        }
+    };
+    match runtime.block_on(serve(args)) {
+        Ok(()) => exit::OK,
+        Err(error) => {
+            eprintln!("bale-mock: {error:#}");
+            exit::API_ERROR
+        }
+    }
+}
+
+async fn serve(args: ServeArgs) -> anyhow::Result<()> {
+    let listener = TcpListener::bind(&args.listen)
+        .await
+        .with_context(|| format!("cannot listen on {}", args.listen))?;
+    let address = listener.local_addr()?;
+    let config = Config::default().dialect(args.dialect.into());
+    tracing::info!(%address, dialect = %config.dialect, "serving the fake Bale Bot API");
+    {
+        let mut stdout = std::io::stdout().lock();
+        writeln!(stdout, "listening on http://{address}")?;
+        stdout.flush()?;
+    }
+    bale_mock::serve(listener, config, shutdown_signal()).await?;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+/// Completes on SIGINT (Ctrl-C) or SIGTERM.
+async fn shutdown_signal() {
+    let interrupt = async {
+        if let Err(error) = tokio::signal::ctrl_c().await {
+            tracing::error!(%error, "cannot listen for SIGINT");
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(error) => {
+                tracing::error!(%error, "cannot listen for SIGTERM");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = interrupt => tracing::info!("SIGINT: draining"),
+        () = terminate => tracing::info!("SIGTERM: draining"),
+    }
+}
+
+/// Logs go to stderr so stdout stays machine-readable; `RUST_LOG` overrides the level.
+fn init_logging() {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::stderr().is_terminal())
+        .init();
+}
