@@ -1,0 +1,225 @@
+//! [`Client`] and [`ClientBuilder`]: POST `<base>/bot<token>/<method>` with a JSON body and
+//! interpret the answer.
+
+use std::fmt;
+use std::time::Duration;
+
+use bale_api::{Method, User};
+use serde::de::DeserializeOwned;
+use serde_json::{Map, Value};
+use url::Url;
+
+pub use crate::builder::ClientBuilder;
+use crate::error::{Error, InvalidReason, NetworkErrorKind};
+use crate::redact::excerpt;
+use crate::response::{interpret, retry_after_header, typed};
+use crate::RetryPolicy;
+
+/// The real Bale Bot API server.
+pub const DEFAULT_BASE_URL: &str = "https://tapi.bale.ai";
+/// The default limit for a whole call (connect, send, and read the answer).
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
+/// The default limit for establishing the connection.
+pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// A Bot API client for one bot token, against one server.
+///
+/// The token is sent as given, unchecked, so a client can also test how a server rejects
+/// malformed tokens. It is never shown: not by `Debug`, not in any [`Error`]. Cloning is
+/// cheap and shares the connection pool.
+#[derive(Clone)]
+pub struct Client {
+    pub(crate) http: reqwest::Client,
+    pub(crate) base_url: Url,
+    pub(crate) token: String,
+    pub(crate) retry: RetryPolicy,
+}
+
+impl Client {
+    /// A client with default settings against `base_url` (for example
+    /// [`DEFAULT_BASE_URL`], or a bale-mock's address).
+    pub fn new(base_url: &str, token: &str) -> Result<Client, Error> {
+        Client::builder(token).base_url(base_url).build()
+    }
+
+    /// A builder for a client using `token`, with [`DEFAULT_BASE_URL`], [`DEFAULT_TIMEOUT`],
+    /// [`DEFAULT_CONNECT_TIMEOUT`] and no retries.
+    pub fn builder(token: &str) -> ClientBuilder {
+        ClientBuilder::new(token)
+    }
+
+    /// The server this client talks to.
+    pub fn base_url(&self) -> &Url {
+        &self.base_url
+    }
+
+    /// The raw token, for redaction only.
+    pub(crate) fn token(&self) -> &str {
+        &self.token
+    }
+
+    /// The retry policy in force.
+    pub fn retry_policy(&self) -> RetryPolicy {
+        self.retry
+    }
+
+    /// `getMe`: the bot's own user.
+    pub async fn get_me(&self) -> Result<User, Error> {
+        self.call_typed(Method::GetMe.name()).await
+    }
+
+    /// `logOut`: log the bot out of the cloud server; `true` on success.
+    pub async fn log_out(&self) -> Result<bool, Error> {
+        self.call_typed(Method::LogOut.name()).await
+    }
+
+    /// `close`: close the bot instance; `true` on success.
+    pub async fn close(&self) -> Result<bool, Error> {
+        self.call_typed(Method::Close.name()).await
+    }
+
+    /// Calls any method with `params` as the JSON body and returns `result`.
+    ///
+    /// `Value::Null` is sent as `{}`; any other value is sent as it is, so a server can be
+    /// fed a non-object body on purpose. The method name is used as given (servers match it
+    /// ignoring case).
+    pub async fn call(&self, method: &str, params: &Value) -> Result<Value, Error> {
+        self.call_with_status(method, params)
+            .await
+            .map(|(_, result)| result)
+    }
+
+    /// Calls a parameterless method and converts its `result`.
+    async fn call_typed<T: DeserializeOwned>(&self, method: &str) -> Result<T, Error> {
+        let (status, result) = self
+            .call_with_status(method, &Value::Object(Map::new()))
+            .await?;
+        typed(status, result, &self.token)
+    }
+
+    /// [`Client::call`], retrying per the policy, also giving the HTTP status.
+    pub(crate) async fn call_with_status(
+        &self,
+        method: &str,
+        params: &Value,
+    ) -> Result<(u16, Value), Error> {
+        let empty = Value::Object(Map::new());
+        let body = if params.is_null() { &empty } else { params };
+        let mut retries = 0;
+        loop {
+            match self.send(method, body).await {
+                Err(error) => match self.retry.wait_before_retry(&error, retries) {
+                    Some(wait) => {
+                        tokio::time::sleep(wait).await;
+                        retries += 1;
+                    }
+                    None => return Err(error),
+                },
+                ok => return ok,
+            }
+        }
+    }
+
+    /// One request and its interpretation.
+    async fn send(&self, method: &str, body: &Value) -> Result<(u16, Value), Error> {
+        let mut response = self
+            .http
+            .post(self.method_url(method))
+            .json(body)
+            .send()
+            .await
+            .map_err(|error| Error::network(error, &self.token))?;
+        let status = response.status().as_u16();
+        let retry_after = retry_after_header(response.headers());
+        let mut bytes = Vec::new();
+        loop {
+            match response.chunk().await {
+                Ok(Some(chunk)) => bytes.extend_from_slice(&chunk),
+                Ok(None) => break,
+                Err(error) => {
+                    let error = Error::network(error, &self.token);
+                    if error.network_kind() == Some(NetworkErrorKind::Timeout) {
+                        return Err(error);
+                    }
+                    return Err(Error::InvalidResponse {
+                        status,
+                        excerpt: excerpt(&bytes, &self.token),
+                        reason: InvalidReason::Truncated,
+                    });
+                }
+            }
+        }
+        interpret(status, retry_after, &bytes, &self.token).map(|result| (status, result))
+    }
+
+    /// `<base>/bot<token>/<method>`, each part one path segment (percent-encoded as needed).
+    fn method_url(&self, method: &str) -> Url {
+        let mut url = self.base_url.clone();
+        // `build` checked that the base URL can have path segments.
+        if let Ok(mut segments) = url.path_segments_mut() {
+            segments
+                .pop_if_empty()
+                .push(&format!("bot{}", self.token))
+                .push(method);
+        }
+        url
+    }
+}
+
+impl fmt::Debug for Client {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Client")
+            .field("base_url", &self.base_url.as_str())
+            .field("token", &"<redacted>")
+            .field("retry", &self.retry)
+            .finish_non_exhaustive()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const TOKEN: &str = "123:SECRET-abcdefghijklmnopqrstuvw";
+
+    fn url_of(base: &str, token: &str, method: &str) -> String {
+        let client = Client::new(base, token).unwrap();
+        client.method_url(method).to_string()
+    }
+
+    #[test]
+    fn method_urls_keep_prefixes_and_ignore_a_trailing_slash() {
+        let want = format!("https://tapi.bale.ai/bot{TOKEN}/logOut");
+        assert_eq!(url_of(DEFAULT_BASE_URL, TOKEN, "logOut"), want);
+        assert_eq!(url_of("https://tapi.bale.ai/", TOKEN, "logOut"), want);
+        let want = format!("http://127.0.0.1:8081/prefix/bot{TOKEN}/close");
+        assert_eq!(
+            url_of("http://127.0.0.1:8081/prefix/", TOKEN, "close"),
+            want
+        );
+        assert_eq!(url_of("http://127.0.0.1:8081/prefix", TOKEN, "close"), want);
+    }
+
+    #[test]
+    fn malformed_tokens_are_sent_as_one_segment() {
+        assert_eq!(
+            url_of("http://h", "12/3 ?x", "getMe"),
+            "http://h/bot12%2F3%20%3Fx/getMe"
+        );
+        assert_eq!(url_of("http://h", "", "getMe"), "http://h/bot/getMe");
+    }
+
+    #[test]
+    fn debug_never_shows_the_token() {
+        let builder = Client::builder(TOKEN);
+        let client = builder.clone().build().unwrap();
+        for shown in [
+            format!("{builder:?}"),
+            format!("{client:?}"),
+            format!("{client:#?}"),
+        ] {
+            assert!(!shown.contains("SECRET"), "{shown}");
+            assert!(shown.contains("<redacted>"), "{shown}");
+        }
+    }
+}
