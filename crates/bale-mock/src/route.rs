@@ -73,12 +73,18 @@ impl Mock {
 
         let (envelope, params) = self.answer(&request, target.as_ref(), now).await;
 
+        tracing::debug!(
+            bot = ?bot,
+            method = %journal_method(path_method),
+            status = envelope.http_status(),
+            "answered"
+        );
         self.journal.record(JournalEntry {
             seq: 0,
             at_ms: u64::try_from(now.as_millis()).unwrap_or(u64::MAX),
             bot_id: bot,
             http_method: request.http_method.to_string(),
-            method: path_method.to_owned(),
+            method: journal_method(path_method),
             params: JournalEntry::params_of(&params),
             status: envelope.http_status(),
             description: match &envelope {
@@ -158,4 +164,14 @@ fn check_request_line(request: &RawRequest) -> Result<(), ApiError> {
         ));
     }
     Ok(())
+}
+
+/// The method name as logged and journaled. A method segment with a `:` is no method name
+/// but most likely a misplaced token (`/bot/<token>/getMe`), so it is never written out.
+fn journal_method(method: &str) -> String {
+    if method.contains(':') {
+        "<redacted>".to_owned()
+    } else {
+        method.to_owned()
+    }
 }

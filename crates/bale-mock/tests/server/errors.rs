@@ -170,3 +170,12 @@ async fn rejected_requests_are_journaled_without_the_token() {
     let exported = serde_json::to_string(&entries).unwrap();
     assert!(!exported.contains("AAFAKE"), "{exported}");
 }
+
+#[tokio::test]
+async fn a_misplaced_token_is_not_journaled_either() {
+    let server = MockServer::start();
+    let answer = get(&server, &format!("/bot/{TOKEN}/getMe")).await;
+    assert_eq!(answer.error(), (403, "Bad Request: Token not found"));
+    let exported = serde_json::to_string(&server.received_requests()).unwrap();
+    assert!(!exported.contains("AAHdqTcv"), "{exported}");
+}

@@ -1,0 +1,119 @@
+//! `bale-mock serve` as a process: first stdout line, answers, graceful exit on signals.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::process::{Child, Command, Stdio};
+
+use crate::support::{bale_mock, TOKEN};
+
+struct Served {
+    child: Child,
+    address: String,
+    first_line: String,
+}
+
+fn serve(args: &[&str]) -> Served {
+    let mut child = bale_mock()
+        .args(["serve", "--listen", "127.0.0.1:0"])
+        .args(args)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn bale-mock serve");
+    let mut first_line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut first_line)
+        .unwrap();
+    let address = first_line
+        .trim_end()
+        .strip_prefix("listening on http://")
+        .unwrap_or_else(|| panic!("unexpected first line {first_line:?}"))
+        .to_owned();
+    Served {
+        child,
+        address,
+        first_line,
+    }
+}
+
+/// One HTTP/1.1 request on a fresh connection; returns the whole answer.
+fn request(address: &str, path: &str) -> String {
+    let mut stream = TcpStream::connect(address).unwrap();
+    let request = format!("GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+    stream.write_all(request.as_bytes()).unwrap();
+    let mut buffer = [0u8; 4096];
+    let n = stream.read(&mut buffer).unwrap();
+    String::from_utf8_lossy(&buffer[..n]).into_owned()
+}
+
+fn signal(child: &Child, name: &str) {
+    let status = Command::new("kill")
+        .args([&format!("-{name}"), &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+}
+
+#[test]
+fn serves_until_sigterm_then_exits_0() {
+    let mut served = serve(&[]);
+    assert!(served
+        .first_line
+        .starts_with("listening on http://127.0.0.1:"));
+    let answer = request(&served.address, &format!("/bot{TOKEN}/getMe"));
+    assert!(answer.starts_with("HTTP/1.1 200 OK\r\n"), "{answer}");
+    assert!(
+        answer.ends_with(r#""supports_inline_queries":false}}"#),
+        "{answer}"
+    );
+
+    signal(&served.child, "TERM");
+    let status = served.child.wait().unwrap();
+    assert_eq!(status.code(), Some(0));
+    let mut stderr = String::new();
+    served
+        .child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut stderr)
+        .unwrap();
+    assert!(stderr.contains("SIGTERM"), "logs go to stderr: {stderr}");
+    assert!(
+        !stderr.contains("AAHdqTcv"),
+        "the token was logged: {stderr}"
+    );
+}
+
+#[test]
+fn sigint_exits_0_too() {
+    let mut served = serve(&[]);
+    signal(&served.child, "INT");
+    assert_eq!(served.child.wait().unwrap().code(), Some(0));
+}
+
+#[test]
+fn telegram_dialect() {
+    let mut served = serve(&["--dialect", "telegram"]);
+    let answer = request(&served.address, "/bot123456:AAFAKE-token/getMe");
+    assert!(
+        answer.starts_with("HTTP/1.1 401 Unauthorized\r\n"),
+        "{answer}"
+    );
+    assert!(answer.ends_with(r#"{"ok":false,"error_code":401,"description":"Unauthorized"}"#));
+    served.child.kill().unwrap();
+    served.child.wait().unwrap();
+}
+
+#[test]
+fn a_busy_address_is_an_error() {
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let address = taken.local_addr().unwrap().to_string();
+    let output = bale_mock()
+        .args(["serve", "--listen", &address])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("cannot listen on 127.0.0.1:"), "{stderr}");
+}
