@@ -20,6 +20,8 @@
 //! - [`service`]: the hyper adapter: body collection, envelope → HTTP response.
 //! - [`route`]: [`Mock`], the server's state, and routing apart from transport
 //!   ([`Mock::handle`]: [`RawRequest`] → envelope).
+//! - [`reply`]: [`Reply`], a decided answer (status, JSON body, delay, fault).
+//! - [`fault`]: [`Fault`], the ways an answer can be broken on the socket.
 //! - [`request`]: reading the path's token and method and the parameters (query string,
 //!   urlencoded, JSON, multipart).
 //! - `methods`: one file per Bot API method (`get_me`, `log_out`, `close`).
@@ -31,8 +33,10 @@
 
 pub mod clock;
 pub mod config;
+pub mod fault;
 pub mod journal;
 mod methods;
+pub mod reply;
 pub mod request;
 pub mod route;
 pub mod server;
@@ -42,7 +46,9 @@ pub mod testing;
 
 pub use clock::Clock;
 pub use config::Config;
+pub use fault::Fault;
 pub use journal::{Journal, JournalEntry};
+pub use reply::Reply;
 pub use route::{Mock, RawRequest};
 pub use server::{serve, serve_mock};
 pub use testing::MockServer;

@@ -13,6 +13,7 @@ use bytes::Bytes;
 
 use crate::journal::{Journal, JournalEntry};
 use crate::methods::{self, Call};
+use crate::reply::Reply;
 use crate::request::{decode_path, parse_params, parse_target, Params, Target};
 use crate::state::{admit, Bots};
 use crate::{Clock, Config};
@@ -64,7 +65,7 @@ impl Mock {
     }
 
     /// Answers one request and journals it.
-    pub async fn handle(&self, request: RawRequest) -> Envelope {
+    pub async fn handle(&self, request: RawRequest) -> Reply {
         let now = self.config.clock.now();
         let path = decode_path(request.uri.path());
         let target = parse_target(&path);
@@ -92,7 +93,7 @@ impl Mock {
                 Envelope::Err(error) => Some(error.description.clone()),
             },
         });
-        envelope
+        Reply::api(&envelope)
     }
 
     /// The answer to a request, and the parameters it was read with.

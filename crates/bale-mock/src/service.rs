@@ -11,6 +11,7 @@ use http::{Request, Response, StatusCode};
 use http_body_util::{BodyExt, Full, Limited};
 use hyper::body::Body;
 
+use crate::reply::Reply;
 use crate::route::{Mock, RawRequest};
 
 /// The largest body the mock reads. The real server spools bigger uploads to disk; a mock
@@ -32,14 +33,14 @@ where
         Err(error) => {
             tracing::debug!(%error, "request body not read");
             let error = ApiError::new(413, "Request Entity Too Large");
-            return Ok(to_response(&Envelope::Err(error)));
+            return Ok(to_response(&Reply::api(&Envelope::Err(error))));
         }
     };
     let content_type = parts
         .headers
         .get(CONTENT_TYPE)
         .map(|value| String::from_utf8_lossy(value.as_bytes()).into_owned());
-    let envelope = mock
+    let reply = mock
         .handle(RawRequest {
             http_method: parts.method,
             uri: parts.uri,
@@ -47,27 +48,22 @@ where
             body,
         })
         .await;
-    Ok(to_response(&envelope))
+    Ok(to_response(&reply))
 }
 
-/// The HTTP response for an envelope: status equal to `error_code`, and tdlib's headers in
-/// tdlib's order (`Connection`, `Content-Type`, `Retry-After` when positive,
-/// `Content-Length`).
-pub fn to_response(envelope: &Envelope) -> Response<Full<Bytes>> {
-    let body = envelope.to_bytes();
-    let status =
-        StatusCode::from_u16(envelope.http_status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+/// The HTTP response for a reply: tdlib's headers in tdlib's order (`Connection`,
+/// `Content-Type`, `Retry-After` when positive, `Content-Length`).
+pub fn to_response(reply: &Reply) -> Response<Full<Bytes>> {
+    let status = StatusCode::from_u16(reply.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     let mut response = Response::builder()
         .status(status)
         .header(CONNECTION, HeaderValue::from_static("keep-alive"))
         .header(CONTENT_TYPE, HeaderValue::from_static("application/json"));
-    if let Envelope::Err(error) = envelope {
-        if let Some(seconds) = error.retry_after().filter(|s| *s > 0) {
-            response = response.header(RETRY_AFTER, seconds);
-        }
+    if let Some(seconds) = reply.retry_after {
+        response = response.header(RETRY_AFTER, seconds);
     }
     response
-        .header(CONTENT_LENGTH, body.len())
-        .body(Full::new(Bytes::from(body)))
+        .header(CONTENT_LENGTH, reply.body.len())
+        .body(Full::new(reply.body.clone()))
         .unwrap_or_else(|_| Response::new(Full::new(Bytes::new())))
 }

@@ -1,0 +1,54 @@
+//! [`Reply`]: what routing decided and the transport must do — an answer (status, JSON body,
+//! `Retry-After`), when to send it, and whether to break it with a [`Fault`].
+
+use std::time::Duration;
+
+use bale_api::Envelope;
+use bytes::Bytes;
+use serde_json::Value;
+
+use crate::fault::Fault;
+
+/// One decided answer, ready for the wire.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Reply {
+    /// The HTTP status.
+    pub status: u16,
+    /// The JSON body.
+    pub body: Bytes,
+    /// Seconds for the `Retry-After` header, when positive.
+    pub retry_after: Option<u64>,
+    /// How long to wait before answering (slept outside every lock).
+    pub delay: Duration,
+    /// How to break the answer, if at all.
+    pub fault: Option<Fault>,
+}
+
+impl Reply {
+    /// A Bot API answer: status equal to `error_code`, `Retry-After` from
+    /// `parameters.retry_after`.
+    pub fn api(envelope: &Envelope) -> Reply {
+        let retry_after = match envelope {
+            Envelope::Ok(_) => None,
+            Envelope::Err(error) => error.retry_after().filter(|s| *s > 0),
+        };
+        Reply {
+            status: envelope.http_status(),
+            body: Bytes::from(envelope.to_bytes()),
+            retry_after,
+            delay: Duration::ZERO,
+            fault: None,
+        }
+    }
+
+    /// A control-API answer: any status, any JSON.
+    pub fn control(status: u16, body: &Value) -> Reply {
+        Reply {
+            status,
+            body: Bytes::from(serde_json::to_vec(body).unwrap_or_default()),
+            retry_after: None,
+            delay: Duration::ZERO,
+            fault: None,
+        }
+    }
+}
