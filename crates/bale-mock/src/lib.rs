@@ -18,6 +18,8 @@
 //! - [`server`]: [`serve`]`(listener, config, shutdown)`, the accept loop with graceful
 //!   shutdown.
 //! - [`service`]: the hyper adapter: body collection, envelope → HTTP response.
+//! - `transport`: a reply carried out on the socket: its delay, then the answer or its
+//!   fault (reset, hang, empty reply, truncated or dripped body, proxy pages).
 //! - [`route`]: [`Mock`], the server's state, and routing apart from transport
 //!   ([`Mock::handle`]: [`RawRequest`] → envelope).
 //! - [`reply`]: [`Reply`], a decided answer (status, JSON body, delay, fault).
@@ -43,6 +45,7 @@ pub mod server;
 pub mod service;
 pub mod state;
 pub mod testing;
+mod transport;
 
 pub use clock::Clock;
 pub use config::Config;

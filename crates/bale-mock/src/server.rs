@@ -1,5 +1,9 @@
 //! The accept loop: one hyper HTTP/1.1 connection task per socket, all watched by
 //! hyper-util's `GracefulShutdown` so that a shutdown drains in-flight requests.
+//!
+//! Each connection task also holds a spare handle on its socket and a shutdown flag, so that
+//! faults can reset or cut the connection and hanging or sleeping requests end at shutdown
+//! instead of holding the drain up (see `transport`).
 
 use std::future::Future;
 use std::io;
@@ -11,9 +15,12 @@ use hyper::service::service_fn;
 use hyper_util::rt::TokioIo;
 use hyper_util::server::graceful::GracefulShutdown;
 use tokio::net::TcpListener;
+use tokio::sync::watch;
 
 use crate::route::Mock;
-use crate::{service, Config};
+use crate::service::{self, Router};
+use crate::transport::{self, Connection};
+use crate::Config;
 
 /// How long a shutdown waits for in-flight requests before giving up on them.
 const DRAIN_TIMEOUT: Duration = Duration::from_secs(10);
@@ -35,10 +42,21 @@ pub async fn serve_mock(
     mock: Arc<Mock>,
     shutdown: impl Future<Output = ()>,
 ) -> io::Result<()> {
+    serve_router(listener, mock, shutdown).await
+}
+
+/// [`serve_mock`] for any [`Router`]: the transport's own tests script replies with it.
+pub(crate) async fn serve_router<R: Router>(
+    listener: TcpListener,
+    router: Arc<R>,
+    shutdown: impl Future<Output = ()>,
+) -> io::Result<()> {
     let mut builder = http1::Builder::new();
     // tdlib sends no Date header and title-cased names.
     builder.auto_date_header(false).title_case_headers(true);
     let graceful = GracefulShutdown::new();
+    // Turns true on the shutdown signal: hanging and sleeping answers stop waiting.
+    let (stopping_tx, stopping) = watch::channel(false);
     tokio::pin!(shutdown);
 
     loop {
@@ -58,17 +76,18 @@ pub async fn serve_mock(
         if let Err(error) = stream.set_nodelay(true) {
             tracing::debug!(%error, "TCP_NODELAY not set");
         }
-        let mock = Arc::clone(&mock);
-        let service = service_fn(move |request| service::answer(Arc::clone(&mock), request));
-        let connection = graceful.watch(builder.serve_connection(TokioIo::new(stream), service));
-        tokio::spawn(async move {
-            if let Err(error) = connection.await {
-                tracing::debug!(%error, "connection ended with an error");
-            }
+        let (connection, spare) = Connection::accept(&stream, stopping.clone());
+        let router = Arc::clone(&router);
+        let context = Arc::clone(&connection);
+        let service = service_fn(move |request| {
+            service::answer(Arc::clone(&router), Arc::clone(&context), request)
         });
+        let hyper = graceful.watch(builder.serve_connection(TokioIo::new(stream), service));
+        tokio::spawn(transport::drive(hyper, connection, spare));
     }
 
     drop(listener);
+    stopping_tx.send_replace(true);
     tracing::info!(connections = graceful.count(), "shutting down");
     if tokio::time::timeout(DRAIN_TIMEOUT, graceful.shutdown())
         .await

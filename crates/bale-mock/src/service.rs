@@ -1,29 +1,47 @@
 //! The hyper adapter: collects a request body (bounded), hands a [`RawRequest`] to
-//! [`Mock::handle`], and writes the envelope with the real server's headers.
+//! [`Mock::handle`], and writes the envelope with the real server's headers — after the
+//! reply's delay, and broken by its fault if it has one.
 
-use std::convert::Infallible;
+use std::future::Future;
 use std::sync::Arc;
 
 use bale_api::{ApiError, Envelope};
 use bytes::Bytes;
 use http::header::{HeaderValue, CONNECTION, CONTENT_LENGTH, CONTENT_TYPE, RETRY_AFTER};
 use http::{Request, Response, StatusCode};
-use http_body_util::{BodyExt, Full, Limited};
+use http_body_util::{BodyExt, Either, Full, Limited};
 use hyper::body::Body;
 
 use crate::reply::Reply;
 use crate::route::{Mock, RawRequest};
+use crate::transport::{self, Connection, ResponseBody, Withheld};
 
 /// The largest body the mock reads. The real server spools bigger uploads to disk; a mock
 /// has no use for them, so it answers `413` instead (a documented divergence).
 pub const MAX_BODY_LEN: usize = 64 << 20;
 
-/// Answers one HTTP request. Never fails: every problem becomes an error envelope.
-pub async fn answer<B>(
-    mock: Arc<Mock>,
+/// What decides the answers: [`Mock`] in the server, a fixed script in transport tests.
+pub(crate) trait Router: Send + Sync + 'static {
+    /// Decides the answer to one request.
+    fn route(&self, request: RawRequest) -> impl Future<Output = Reply> + Send;
+}
+
+impl Router for Mock {
+    fn route(&self, request: RawRequest) -> impl Future<Output = Reply> + Send {
+        self.handle(request)
+    }
+}
+
+/// Answers one HTTP request on `connection`. Every problem with the request becomes an error
+/// envelope; the only error is a fault that withholds the answer (hyper then drops the
+/// connection and [`transport::drive`] ends it as the fault says).
+pub(crate) async fn answer<R, B>(
+    router: Arc<R>,
+    connection: Arc<Connection>,
     request: Request<B>,
-) -> Result<Response<Full<Bytes>>, Infallible>
+) -> Result<Response<ResponseBody>, Withheld>
 where
+    R: Router,
     B: Body,
     B::Error: std::error::Error + Send + Sync + 'static,
 {
@@ -33,26 +51,28 @@ where
         Err(error) => {
             tracing::debug!(%error, "request body not read");
             let error = ApiError::new(413, "Request Entity Too Large");
-            return Ok(to_response(&Reply::api(&Envelope::Err(error))));
+            return Ok(to_response(&Reply::api(&Envelope::Err(error))).map(Either::Left));
         }
     };
     let content_type = parts
         .headers
         .get(CONTENT_TYPE)
         .map(|value| String::from_utf8_lossy(value.as_bytes()).into_owned());
-    let reply = mock
-        .handle(RawRequest {
+    let reply = router
+        .route(RawRequest {
             http_method: parts.method,
             uri: parts.uri,
             content_type,
             body,
         })
         .await;
-    Ok(to_response(&reply))
+    // Routing is done and holds no lock any more: sleeping and faults happen from here on.
+    transport::carry_out(&connection, reply).await
 }
 
 /// The HTTP response for a reply: tdlib's headers in tdlib's order (`Connection`,
-/// `Content-Type`, `Retry-After` when positive, `Content-Length`).
+/// `Content-Type`, `Retry-After` when positive, `Content-Length`). The reply's delay and
+/// fault are not applied here (they are the transport's).
 pub fn to_response(reply: &Reply) -> Response<Full<Bytes>> {
     let status = StatusCode::from_u16(reply.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     let mut response = Response::builder()
