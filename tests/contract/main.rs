@@ -2,4 +2,5 @@
 //! output or error envelope pinned as an insta snapshot in `snapshots/contract/`.
 
 mod operations;
+mod scenarios;
 mod support;

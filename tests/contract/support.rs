@@ -23,10 +23,32 @@ pub fn settings() -> insta::Settings {
 /// an API error. Any other failure fails the test.
 pub async fn outcome(server: &MockServer, token: &str, method: &str) -> Value {
     let client = Client::new(&server.uri(), token).expect("client");
-    match Operation::from_name(method).run(&client, &json!({})).await {
+    let outcome = classify(Operation::from_name(method).run(&client, &json!({})).await);
+    assert!(
+        outcome.get("output").is_some() || outcome.get("error").is_some(),
+        "{method}: not an API answer: {outcome}"
+    );
+    outcome
+}
+
+/// What a call ended in, as the client classifies it, without volatile text (OS error
+/// messages): `output`, `error` (the envelope), `rate_limited`, `network` or
+/// `invalid_response`.
+pub fn classify(result: Result<Value, Error>) -> Value {
+    match result {
         Ok(output) => json!({ "output": output }),
         Err(Error::Api(error)) => json!({ "error": Envelope::<Value>::Err(error) }),
-        Err(other) => panic!("{method}: not an API answer: {other}"),
+        Err(Error::RateLimited {
+            retry_after,
+            body_excerpt,
+        }) => {
+            json!({ "rate_limited": { "retry_after": retry_after, "body": body_excerpt } })
+        }
+        Err(Error::Network { kind, .. }) => json!({ "network": kind.name() }),
+        Err(Error::InvalidResponse { status, reason, .. }) => {
+            json!({ "invalid_response": { "status": status, "reason": reason.to_string() } })
+        }
+        Err(other) => panic!("not a call outcome: {other}"),
     }
 }
 

@@ -5,8 +5,10 @@
 //! - `main.rs`: the command line (clap) and exit codes.
 //! - `serve.rs`: `bale-mock serve`.
 //! - `call.rs`: `bale-mock call`.
+//! - `scenarios.rs`: `bale-mock scenarios list|check`.
 
 mod call;
+mod scenarios;
 mod serve;
 
 use std::process::ExitCode;
@@ -17,7 +19,8 @@ use clap::{Parser, Subcommand};
 pub mod exit {
     /// Success.
     pub const OK: u8 = 0;
-    /// The API answered an error (`ok:false`), or the server could not start.
+    /// The API answered an error (`ok:false`), the server could not start, or a scenario
+    /// file has mistakes.
     pub const API_ERROR: u8 = 1;
     /// Bad command-line usage (clap uses 2 as well).
     pub const USAGE: u8 = 2;
@@ -30,7 +33,8 @@ pub mod exit {
 const EXIT_CODES: &str = "\
 Exit codes:
   0  success
-  1  the API answered an error (printed on stderr), or the server could not start
+  1  the API answered an error (printed on stderr), the server could not start,
+     or a scenario file has mistakes
   2  usage error
   3  network error (connect refused, reset, timeout, closed without a reply)
   4  invalid response (not a Bot API envelope)";
@@ -48,6 +52,9 @@ enum Command {
     Serve(serve::ServeArgs),
     /// Call a Bot API method and print what the n8n BaleMessenger node outputs.
     Call(call::CallArgs),
+    /// List the shipped scenarios, or check scenario files.
+    #[command(subcommand)]
+    Scenarios(scenarios::ScenariosCommand),
 }
 
 fn main() -> ExitCode {
@@ -55,6 +62,7 @@ fn main() -> ExitCode {
     let code = match cli.command {
         Command::Serve(args) => serve::run(args),
         Command::Call(args) => call::run(args),
+        Command::Scenarios(command) => scenarios::run(command),
     };
     ExitCode::from(code)
 }

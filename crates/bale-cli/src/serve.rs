@@ -5,7 +5,7 @@ use std::io::{IsTerminal, Write};
 
 use anyhow::Context;
 use bale_api::Dialect;
-use bale_mock::Config;
+use bale_mock::{Config, Scenario};
 use clap::{Args, ValueEnum};
 use tokio::net::TcpListener;
 
@@ -17,9 +17,13 @@ pub struct ServeArgs {
     /// Address to listen on; port 0 picks a free port (printed on the first stdout line).
     #[arg(long, default_value = "127.0.0.1:8081", value_name = "ADDR")]
     listen: String,
-    /// Whose error wording to reproduce where Bale and Telegram differ.
+    /// Whose error wording to reproduce where Bale and Telegram differ (a scenario may
+    /// override it).
     #[arg(long, value_enum, default_value_t = DialectArg::Bale)]
     dialect: DialectArg,
+    /// A scenario to run: a shipped one's name (see `bale-mock scenarios list`) or a file.
+    #[arg(long, value_name = "NAME|PATH")]
+    scenario: Option<String>,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -58,13 +62,22 @@ pub fn run(args: ServeArgs) -> u8 {
 }
 
 async fn serve(args: ServeArgs) -> anyhow::Result<()> {
+    let mut config = Config::default().dialect(args.dialect.into());
+    if let Some(name) = &args.scenario {
+        // A bad scenario is refused before the port is bound.
+        config = config.scenario(Scenario::load(name)?);
+    }
     let listener = TcpListener::bind(&args.listen)
         .await
         .with_context(|| format!("cannot listen on {}", args.listen))?;
     let address = listener.local_addr()?;
     let shutdown = shutdown_signal()?;
-    let config = Config::default().dialect(args.dialect.into());
-    tracing::info!(%address, dialect = %config.dialect, "serving the fake Bale Bot API");
+    tracing::info!(
+        %address,
+        dialect = %config.dialect,
+        scenario = %config.scenario.name,
+        "serving the fake Bale Bot API"
+    );
     {
         let mut stdout = std::io::stdout().lock();
         writeln!(stdout, "listening on http://{address}")?;

@@ -2,6 +2,7 @@
 
 use bale_api::Dialect;
 
+use crate::scenario::Scenario;
 use crate::Clock;
 
 /// How a mock server behaves. `Config::default()` is the zero-config server: Bale dialect,
@@ -14,6 +15,8 @@ pub struct Config {
     pub clock: Clock,
     /// How many requests the journal keeps; older ones are dropped and counted.
     pub journal_capacity: usize,
+    /// The scenario to run (zero-config by default).
+    pub scenario: Scenario,
 }
 
 impl Default for Config {
@@ -22,6 +25,7 @@ impl Default for Config {
             dialect: Dialect::Bale,
             clock: Clock::system(),
             journal_capacity: 10_000,
+            scenario: Scenario::zero_config(),
         }
     }
 }
@@ -30,6 +34,12 @@ impl Config {
     /// Sets the dialect.
     pub fn dialect(mut self, dialect: Dialect) -> Config {
         self.dialect = dialect;
+        self
+    }
+
+    /// Sets the scenario.
+    pub fn scenario(mut self, scenario: Scenario) -> Config {
+        self.scenario = scenario;
         self
     }
 

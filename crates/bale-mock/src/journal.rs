@@ -31,6 +31,10 @@ pub struct JournalEntry {
     pub status: u16,
     /// The error description, for error answers.
     pub description: Option<String>,
+    /// The scenario rule or rate limit that answered, if one did.
+    pub rule: Option<String>,
+    /// The network fault the answer was broken with, if any.
+    pub fault: Option<String>,
 }
 
 impl JournalEntry {
@@ -95,6 +99,13 @@ impl Journal {
         inner.entries.iter().cloned().collect()
     }
 
+    /// Forgets every entry and the dropped count (the sequence numbers go on).
+    pub fn clear(&self) {
+        let mut inner = self.inner.lock().unwrap_or_else(PoisonError::into_inner);
+        inner.entries.clear();
+        inner.dropped = 0;
+    }
+
     /// How many entries were dropped to keep the bound.
     pub fn dropped(&self) -> u64 {
         self.inner
@@ -118,6 +129,8 @@ mod tests {
             params: Map::new(),
             status: 200,
             description: None,
+            rule: None,
+            fault: None,
         }
     }
 

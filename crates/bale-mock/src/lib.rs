@@ -27,6 +27,9 @@
 //! - [`request`]: reading the path's token and method and the parameters (query string,
 //!   urlencoded, JSON, multipart).
 //! - `methods`: one file per Bot API method (`get_me`, `log_out`, `close`).
+//! - [`control`]: the control API under `/__mock/` (reset, scenario, clock, bots, journal).
+//! - [`scenario`]: [`Scenario`] files: parsing, validation with positions, the shipped ones.
+//! - [`engine`]: a scenario at run time: rule matching, counters, rate-limit buckets.
 //! - [`state`]: per-bot instance lifecycle (running, logged out, closed).
 //! - [`clock`]: [`Clock`], the server time every rule reads, movable by tests.
 //! - [`journal`]: the bounded request journal.
@@ -35,12 +38,15 @@
 
 pub mod clock;
 pub mod config;
+pub mod control;
+pub mod engine;
 pub mod fault;
 pub mod journal;
 mod methods;
 pub mod reply;
 pub mod request;
 pub mod route;
+pub mod scenario;
 pub mod server;
 pub mod service;
 pub mod state;
@@ -53,5 +59,6 @@ pub use fault::Fault;
 pub use journal::{Journal, JournalEntry};
 pub use reply::Reply;
 pub use route::{Mock, RawRequest};
+pub use scenario::Scenario;
 pub use server::{serve, serve_mock};
 pub use testing::MockServer;

@@ -89,6 +89,17 @@ impl Params {
     }
 }
 
+impl<K: Into<String>, V: Into<String>> FromIterator<(K, V)> for Params {
+    fn from_iter<I: IntoIterator<Item = (K, V)>>(pairs: I) -> Params {
+        Params(
+            pairs
+                .into_iter()
+                .map(|(key, value)| (key.into(), Param::Text(value.into())))
+                .collect(),
+        )
+    }
+}
+
 /// Reads the parameters of a request from its query string and body.
 pub async fn parse_params(
     query: Option<&str>,

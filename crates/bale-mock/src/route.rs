@@ -1,21 +1,29 @@
-//! Routing, apart from transport: a [`RawRequest`] in, an [`Envelope`] out, journaled.
+//! Routing, apart from transport: a [`RawRequest`] in, a [`Reply`] out, journaled.
 //!
-//! The order of the checks is the real server's: HTTP method, path, parameters, token, the
-//! bot's instance state, and only then the method name — so an unknown method of a
-//! logged-out bot is `400 Logged out`, and of a bad token the token error.
+//! The order of the checks is the real server's — HTTP method, path, parameters, token, the
+//! bot's state, and only then the method name — with the scenario's rules first (a rule may
+//! answer anything) and its rate limits after the token check:
+//!
+//! ```text
+//! path → params → rules → token → access → rate limits → instance → method
+//! ```
 
-use std::sync::Arc;
+use std::sync::{Arc, PoisonError, RwLock};
 use std::time::Duration;
 
 use bale_api::token::parse_bot_id;
-use bale_api::{ApiError, BotId, Envelope, Method, Token};
+use bale_api::{ApiError, BotId, Dialect, Envelope, Method, Token};
 use bytes::Bytes;
 
+use crate::control;
+use crate::engine::{Engine, RuleRequest};
+use crate::fault::Fault;
 use crate::journal::{Journal, JournalEntry};
 use crate::methods::{self, Call};
 use crate::reply::Reply;
 use crate::request::{decode_path, parse_params, parse_target, Params, Target};
-use crate::state::{admit, Bots};
+use crate::scenario::{RateAnswer, Scenario, UnknownTokens};
+use crate::state::{admit, Access, Bot, Bots};
 use crate::{Clock, Config};
 
 /// A request as read off the wire: what routing needs and nothing else.
@@ -31,20 +39,45 @@ pub struct RawRequest {
     pub body: Bytes,
 }
 
-/// The state of one fake server: configuration, clock, bots and journal. Cheap to share.
+/// The state of one fake server: configuration, clock, scenario, bots and journal.
 #[derive(Debug)]
 pub struct Mock {
     config: Config,
+    engine: RwLock<Arc<Engine>>,
     bots: Bots,
     journal: Journal,
 }
 
+/// What was decided for one request, before it becomes a [`Reply`].
+struct Decision {
+    envelope: Envelope,
+    delay: Duration,
+    fault: Option<Fault>,
+    /// The rule or rate limit that answered.
+    by: Option<String>,
+}
+
+impl Decision {
+    fn plain(envelope: Envelope) -> Decision {
+        Decision {
+            envelope,
+            delay: Duration::ZERO,
+            fault: None,
+            by: None,
+        }
+    }
+}
+
 impl Mock {
-    /// A server with no bots seen yet and an empty journal.
+    /// A server running `config.scenario`, with its declared bots in their initial states.
     pub fn new(config: Config) -> Arc<Mock> {
+        let engine = Engine::new(config.scenario.clone());
+        let bots = Bots::default();
+        bots.reset(engine.scenario());
         Arc::new(Mock {
             journal: Journal::new(config.journal_capacity),
-            bots: Bots::default(),
+            engine: RwLock::new(Arc::new(engine)),
+            bots,
             config,
         })
     }
@@ -59,27 +92,50 @@ impl Mock {
         &self.journal
     }
 
-    /// The configuration this server runs with.
+    /// Every bot's state.
+    pub fn bots(&self) -> &Bots {
+        &self.bots
+    }
+
+    /// The configuration this server started with.
     pub fn config(&self) -> &Config {
         &self.config
     }
 
-    /// Answers one request and journals it.
+    /// The running scenario and its counters.
+    pub fn engine(&self) -> Arc<Engine> {
+        Arc::clone(&self.engine.read().unwrap_or_else(PoisonError::into_inner))
+    }
+
+    /// Runs `scenario` from now on: fresh counters, rule state and buckets, and the bots
+    /// reset to its declared states. The journal and the clock go on.
+    pub fn load(&self, scenario: Scenario) {
+        let engine = Arc::new(Engine::new(scenario));
+        self.bots.reset(engine.scenario());
+        *self.engine.write().unwrap_or_else(PoisonError::into_inner) = engine;
+    }
+
+    /// Starts the running scenario over and empties the journal.
+    pub fn reset(&self) {
+        self.load(self.engine().scenario().clone());
+        self.journal.clear();
+    }
+
+    /// Answers one request and journals it (control requests are not journaled).
     pub async fn handle(&self, request: RawRequest) -> Reply {
+        if request.uri.path().starts_with(control::PREFIX) || request.uri.path() == "/__mock" {
+            return control::handle(self, &request);
+        }
         let now = self.config.clock.now();
         let path = decode_path(request.uri.path());
         let target = parse_target(&path);
         let bot = target.as_ref().and_then(|t| parse_bot_id(t.token).ok());
         let path_method = target.as_ref().map_or("", |t| t.method);
 
-        let (envelope, params) = self.answer(&request, target.as_ref(), now).await;
+        let (decision, params) = self.answer(&request, target.as_ref(), now).await;
 
-        tracing::debug!(
-            bot = ?bot,
-            method = %journal_method(path_method),
-            status = envelope.http_status(),
-            "answered"
-        );
+        let status = decision.envelope.http_status();
+        tracing::debug!(bot = ?bot, method = %journal_method(path_method), status, "answered");
         self.journal.record(JournalEntry {
             seq: 0,
             at_ms: u64::try_from(now.as_millis()).unwrap_or(u64::MAX),
@@ -87,69 +143,163 @@ impl Mock {
             http_method: request.http_method.to_string(),
             method: journal_method(path_method),
             params: JournalEntry::params_of(&params),
-            status: envelope.http_status(),
-            description: match &envelope {
+            status,
+            description: match &decision.envelope {
                 Envelope::Ok(_) => None,
                 Envelope::Err(error) => Some(error.description.clone()),
             },
+            rule: decision.by,
+            fault: decision.fault.as_ref().map(|f| f.name().to_owned()),
         });
-        Reply::api(&envelope)
+        let mut reply = Reply::api(&decision.envelope);
+        reply.delay = decision.delay;
+        reply.fault = decision.fault;
+        reply
     }
 
-    /// The answer to a request, and the parameters it was read with.
+    /// The decision for a request, and the parameters it was read with.
     async fn answer(
         &self,
         request: &RawRequest,
         target: Option<&Target<'_>>,
         now: Duration,
-    ) -> (Envelope, Params) {
+    ) -> (Decision, Params) {
         if let Err(error) = check_request_line(request) {
-            return (Envelope::Err(error), Params::default());
+            return (Decision::plain(Envelope::Err(error)), Params::default());
         }
         let Some(target) = target else {
-            return (Envelope::Err(ApiError::not_found()), Params::default());
+            return (
+                Decision::plain(Envelope::Err(ApiError::not_found())),
+                Params::default(),
+            );
         };
         let content_type = request.content_type.as_deref();
         let body = request.body.clone();
         let params = match parse_params(request.uri.query(), content_type, body).await {
             Ok(params) => params,
-            Err(error) => return (Envelope::Err(error), Params::default()),
+            Err(error) => return (Decision::plain(Envelope::Err(error)), Params::default()),
         };
         // An empty path method may be given as the `method` parameter instead.
         let method = match target.method {
             "" => params.text("method").unwrap_or_default(),
             method => method,
         };
-        (self.dispatch(target.token, method, now), params)
+        let decision = self.decide(target.token, method, &params, now);
+        (decision, params)
     }
 
-    /// Token, instance state, then the method.
-    fn dispatch(&self, token: &str, method: &str, now: Duration) -> Envelope {
-        let token = match Token::parse(token) {
-            Ok(token) => token,
-            Err(reason) => {
-                return Envelope::Err(ApiError::token_rejected(self.config.dialect, Some(reason)))
+    /// Rules, then the normal checks.
+    fn decide(&self, token: &str, method: &str, params: &Params, now: Duration) -> Decision {
+        let engine = self.engine();
+        let bot = parse_bot_id(token).ok();
+        let mut decision = Decision::plain(Envelope::Ok(serde_json::Value::Null));
+        let hit = engine.match_rules(RuleRequest {
+            token,
+            bot,
+            method,
+            params,
+            now,
+        });
+        if let Some(hit) = hit {
+            let then = &hit.rule.then;
+            decision.delay = hit.delay;
+            decision.fault.clone_from(&then.fault);
+            decision.by = Some(hit.rule.name.clone());
+            if let (Some(state), Some(bot)) = (then.bot_state, bot) {
+                let scenario = engine.scenario();
+                let new = Bot::in_state(state, now.as_secs_f64(), scenario.closing);
+                self.bots.with(bot, |slot| *slot = new);
+            }
+            if let Some(answer) = &then.answer {
+                decision.envelope = answer.clone();
+                return decision;
+            }
+        }
+        decision.envelope = match self.dispatch(&engine, token, method, params, now) {
+            Ok(result) => Envelope::Ok(result),
+            Err(Refusal::Api(error)) => Envelope::Err(error),
+            Err(Refusal::RateLimited { limit, error }) => {
+                let limit = &engine.scenario().rate_limits[limit];
+                decision.by = Some(limit.name.clone());
+                match limit.answer {
+                    RateAnswer::Json => Envelope::Err(error),
+                    // Envoy's plain-text answer has no retry_after anywhere.
+                    RateAnswer::BaleProxy => {
+                        decision.fault = Some(Fault::ProxyRateLimited);
+                        Envelope::Err(ApiError::new(429, "local_rate_limited"))
+                    }
+                }
             }
         };
+        decision
+    }
+
+    /// Token, access, rate limits, instance state, then the method.
+    fn dispatch(
+        &self,
+        engine: &Engine,
+        token: &str,
+        method: &str,
+        params: &Params,
+        now: Duration,
+    ) -> Result<serde_json::Value, Refusal> {
+        let scenario = engine.scenario();
+        let server_dialect = scenario.dialect.unwrap_or(self.config.dialect);
+        let token = Token::parse(token)
+            .map_err(|reason| ApiError::token_rejected(server_dialect, Some(reason)))?;
         let bot: BotId = token.bot_id();
-        let method = Method::from_name(method);
-        let result = self.bots.with(bot, |instance| {
-            let launched_at = admit(instance, method == Some(Method::Close), now)?;
-            let method = method.ok_or_else(ApiError::method_not_found)?;
-            methods::run(
-                method,
-                Call {
-                    bot,
-                    now,
-                    launched_at,
-                    instance,
-                },
-            )
-        });
-        match result {
-            Ok(value) => Envelope::Ok(value),
-            Err(error) => Envelope::Err(error),
+        let spec = scenario.bot(bot);
+        let dialect: Dialect = spec.and_then(|s| s.dialect).unwrap_or(server_dialect);
+        let rejected = || Refusal::Api(ApiError::token_rejected(dialect, None));
+        match spec {
+            Some(spec) if spec.token != token => return Err(rejected()),
+            None if scenario.unknown_tokens == UnknownTokens::Reject => return Err(rejected()),
+            _ => {}
         }
+        if self
+            .bots
+            .get(bot)
+            .is_some_and(|b| b.access != Access::Active)
+        {
+            return Err(rejected());
+        }
+        engine
+            .take(bot, method, params, now)
+            .map_err(|limited| Refusal::RateLimited {
+                limit: limited.limit,
+                error: ApiError::too_many_requests(limited.retry_after),
+            })?;
+        let method = Method::from_name(method);
+        let closing = scenario.closing;
+        self.bots
+            .with(bot, |state| {
+                let launched_at = admit(&mut state.instance, method == Some(Method::Close), now)?;
+                let method = method.ok_or_else(ApiError::method_not_found)?;
+                methods::run(
+                    method,
+                    Call {
+                        bot,
+                        spec,
+                        now,
+                        launched_at,
+                        closing,
+                        instance: &mut state.instance,
+                    },
+                )
+            })
+            .map_err(Refusal::Api)
+    }
+}
+
+/// Why the normal checks refused a request.
+enum Refusal {
+    Api(ApiError),
+    RateLimited { limit: usize, error: ApiError },
+}
+
+impl From<ApiError> for Refusal {
+    fn from(error: ApiError) -> Refusal {
+        Refusal::Api(error)
     }
 }
 

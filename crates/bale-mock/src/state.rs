@@ -1,20 +1,24 @@
-//! Per-bot instance state: the lifecycle the real server keeps for each token.
+//! Per-bot state: whether the server accepts the bot's token ([`Access`]), and the lifecycle
+//! of its instance ([`Instance`]), as the real server keeps them.
 //!
 //! ```text
 //!   (never seen) ──any request──▶ Running{launched_at}
-//!   Running ──logOut──▶ LoggedOut{at} ──600 s, then any request──▶ Running
-//!   Running ──close───▶ Closed ──any request but close──▶ Running
-//!                       Closed ──close──▶ 400 already closed
+//!   Running ──logOut──▶ LoggedOut{until} ──until passed, then any request──▶ Running
+//!   Running ──close───▶ Closing{until} ──until passed──▶ Closed
+//!   Closed ──any request but close──▶ Running        Closed ──close──▶ 400 already closed
 //! ```
 //!
 //! The map is sharded by bot id so that unrelated bots do not contend for one lock. A
-//! critical section only reads and writes a small enum: no I/O, no await, no sleep.
+//! critical section only reads and writes small values: no I/O, no await, no sleep.
 
 use std::collections::HashMap;
 use std::sync::{Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
-use bale_api::BotId;
+use bale_api::{ApiError, BotId};
+use serde::Serialize;
+
+use crate::scenario::{BotState, Scenario};
 
 /// How long `logOut` locks a bot out of the cloud server (wire-facts §2).
 pub const LOG_OUT_LOCKOUT: Duration = Duration::from_secs(600);
@@ -23,29 +27,91 @@ pub const LOG_OUT_LOCKOUT: Duration = Duration::from_secs(600);
 /// begins to apply (wire-facts §2, `Client::on_cmd`).
 pub const CLOSE_GRACE: Duration = Duration::from_secs(600);
 
-/// The state of one bot's instance on the server.
+/// Whether the server accepts the bot's token.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Access {
+    /// The token works.
+    #[default]
+    Active,
+    /// The server does not know the token.
+    Unknown,
+    /// The token was revoked.
+    Revoked,
+    /// The bot was deactivated.
+    Deactivated,
+}
+
+/// The state of one bot's instance on the server (server-clock times).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Instance {
-    /// Serving requests since `launched_at` (server clock).
+    /// Serving requests since `launched_at`.
     Running {
         /// When this instance was launched.
         launched_at: Duration,
     },
-    /// Logged out at `at`; every request is refused until the lock-out ends.
+    /// Logged out; every request is refused until `until`.
     LoggedOut {
-        /// When `logOut` was answered.
-        at: Duration,
+        /// When the lock-out ends.
+        until: Duration,
+    },
+    /// Closing; every request is `500 restart` until `until`, then it is closed.
+    Closing {
+        /// When closing ends.
+        until: Duration,
     },
     /// Closed by `close`; the next request other than `close` launches it again.
     Closed,
 }
 
+/// One bot's state.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Bot {
+    /// Whether its token works.
+    pub access: Access,
+    /// Its instance; `None` until the server first sees it.
+    pub instance: Option<Instance>,
+}
+
+impl Bot {
+    /// The state `state` beginning at server time `since` (seconds, may be negative), with
+    /// closing taking `closing`.
+    pub fn in_state(state: BotState, since: f64, closing: Duration) -> Bot {
+        let at = |extra: Duration| {
+            Duration::try_from_secs_f64((since + extra.as_secs_f64()).max(0.0)).unwrap_or_default()
+        };
+        let (access, instance) = match state {
+            BotState::Active => (
+                Access::Active,
+                Some(Instance::Running {
+                    launched_at: at(Duration::ZERO),
+                }),
+            ),
+            BotState::Unknown => (Access::Unknown, None),
+            BotState::Revoked => (Access::Revoked, None),
+            BotState::Deactivated => (Access::Deactivated, None),
+            BotState::LoggedOut => (
+                Access::Active,
+                Some(Instance::LoggedOut {
+                    until: at(LOG_OUT_LOCKOUT),
+                }),
+            ),
+            BotState::Closing => (
+                Access::Active,
+                Some(Instance::Closing { until: at(closing) }),
+            ),
+            BotState::Closed => (Access::Active, Some(Instance::Closed)),
+        };
+        Bot { access, instance }
+    }
+}
+
 const SHARDS: usize = 16;
 
-/// Every bot the server has seen, by bot id.
+/// Every bot the server has seen or declared, by bot id.
 #[derive(Debug)]
 pub struct Bots {
-    shards: Box<[Mutex<HashMap<BotId, Instance>>]>,
+    shards: Box<[Mutex<HashMap<BotId, Bot>>]>,
 }
 
 impl Default for Bots {
@@ -57,49 +123,73 @@ impl Default for Bots {
 }
 
 impl Bots {
-    /// Runs `f` on the bot's slot (`None` if never seen) under its shard's lock.
-    pub fn with<R>(&self, bot: BotId, f: impl FnOnce(&mut Option<Instance>) -> R) -> R {
-        let mut shard = self.shard(bot);
-        let mut slot = shard.get(&bot).copied();
-        let out = f(&mut slot);
-        match slot {
-            Some(instance) => shard.insert(bot, instance),
-            None => shard.remove(&bot),
-        };
-        out
+    /// Runs `f` on the bot's state (the default if never seen) under its shard's lock.
+    pub fn with<R>(&self, bot: BotId, f: impl FnOnce(&mut Bot) -> R) -> R {
+        f(self.shard(bot).entry(bot).or_default())
     }
 
-    /// The bot's state, if the server has seen it.
-    pub fn get(&self, bot: BotId) -> Option<Instance> {
+    /// The bot's state, if the server has seen or declared it.
+    pub fn get(&self, bot: BotId) -> Option<Bot> {
         self.shard(bot).get(&bot).copied()
     }
 
-    fn shard(&self, bot: BotId) -> MutexGuard<'_, HashMap<BotId, Instance>> {
-        let index = bot.unsigned_abs() as usize % self.shards.len();
+    /// Every known bot, by id.
+    pub fn all(&self) -> Vec<(BotId, Bot)> {
+        let mut all: Vec<_> = (0..self.shards.len())
+            .flat_map(|i| {
+                self.lock(i)
+                    .iter()
+                    .map(|(id, bot)| (*id, *bot))
+                    .collect::<Vec<_>>()
+            })
+            .collect();
+        all.sort_by_key(|(id, _)| *id);
+        all
+    }
+
+    /// Forgets every bot, then puts the scenario's declared bots in their initial states.
+    pub fn reset(&self, scenario: &Scenario) {
+        for i in 0..self.shards.len() {
+            self.lock(i).clear();
+        }
+        for spec in &scenario.bots {
+            let bot = Bot::in_state(spec.state, spec.since, scenario.closing);
+            self.with(spec.token.bot_id(), |slot| *slot = bot);
+        }
+    }
+
+    fn shard(&self, bot: BotId) -> MutexGuard<'_, HashMap<BotId, Bot>> {
+        self.lock(bot.unsigned_abs() as usize % self.shards.len())
+    }
+
+    fn lock(&self, index: usize) -> MutexGuard<'_, HashMap<BotId, Bot>> {
         // A panic while holding a shard cannot leave the map half-written (each update is
-        // one insert or remove), so a poisoned lock is safe to keep using.
+        // one small assignment), so a poisoned lock is safe to keep using.
         self.shards[index]
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
     }
 }
 
-/// Lets a request of `bot` in, and returns when its running instance was launched.
+/// Lets a request of a bot in, and returns when its running instance was launched.
 ///
 /// A bot that was never seen, was closed, or whose lock-out is over is launched now. A bot
-/// in its lock-out is refused with `400 Logged out`; `close` of a closed bot with no request
-/// in between is refused with `400 Bad Request: the bot has already been closed`.
+/// in its lock-out is refused with `400 Logged out`, a closing one with `500 restart`;
+/// `close` of a closed bot with no request in between is refused with
+/// `400 Bad Request: the bot has already been closed`.
 pub fn admit(
     slot: &mut Option<Instance>,
     is_close: bool,
     now: Duration,
-) -> Result<Duration, bale_api::ApiError> {
+) -> Result<Duration, ApiError> {
     match *slot {
         Some(Instance::Running { launched_at }) => return Ok(launched_at),
-        Some(Instance::LoggedOut { at }) if now.saturating_sub(at) < LOG_OUT_LOCKOUT => {
-            return Err(bale_api::ApiError::logged_out());
+        Some(Instance::LoggedOut { until }) if now < until => return Err(ApiError::logged_out()),
+        Some(Instance::Closing { until }) if now < until => return Err(ApiError::restart()),
+        Some(Instance::Closed | Instance::Closing { .. }) if is_close => {
+            *slot = Some(Instance::Closed);
+            return Err(ApiError::already_closed());
         }
-        Some(Instance::Closed) if is_close => return Err(bale_api::ApiError::already_closed()),
         _ => {}
     }
     *slot = Some(Instance::Running { launched_at: now });

@@ -15,7 +15,7 @@ use tokio::sync::oneshot;
 
 use crate::journal::JournalEntry;
 use crate::route::Mock;
-use crate::{serve_mock, Clock, Config};
+use crate::{serve_mock, Clock, Config, Scenario};
 
 /// A running mock server for tests. Dropping it shuts it down.
 #[derive(Debug)]
@@ -27,29 +27,49 @@ pub struct MockServer {
 }
 
 /// Options for [`MockServer::builder`].
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct MockServerBuilder {
-    dialect: Dialect,
+    config: Config,
+}
+
+impl Default for MockServerBuilder {
+    fn default() -> MockServerBuilder {
+        MockServerBuilder {
+            config: Config::default().clock(Clock::manual()),
+        }
+    }
 }
 
 impl MockServerBuilder {
     /// Answers in `dialect`'s wording.
     pub fn dialect(mut self, dialect: Dialect) -> MockServerBuilder {
-        self.dialect = dialect;
+        self.config = self.config.dialect(dialect);
         self
+    }
+
+    /// Runs `scenario`.
+    pub fn scenario(mut self, scenario: Scenario) -> MockServerBuilder {
+        self.config = self.config.scenario(scenario);
+        self
+    }
+
+    /// Runs a shipped scenario by name, or a scenario file by path.
+    ///
+    /// # Panics
+    /// If the scenario cannot be loaded: the message has the file, line and reason.
+    pub fn scenario_named(self, name_or_path: &str) -> MockServerBuilder {
+        let scenario = Scenario::load(name_or_path).unwrap_or_else(|error| panic!("{error}"));
+        self.scenario(scenario)
     }
 
     /// Starts the server.
     pub fn start(self) -> MockServer {
-        let config = Config::default()
-            .dialect(self.dialect)
-            .clock(Clock::manual());
-        MockServer::start_with(config)
+        MockServer::start_with(self.config)
     }
 }
 
 impl MockServer {
-    /// Starts a zero-config server (Bale dialect, manual clock).
+    /// Starts a zero-config server (Bale dialect, manual clock, no scenario).
     pub fn start() -> MockServer {
         MockServer::builder().start()
     }
@@ -132,6 +152,16 @@ impl MockServer {
     /// Every request the server has answered, oldest first (bounded by the journal).
     pub fn received_requests(&self) -> Vec<JournalEntry> {
         self.mock.journal().entries()
+    }
+
+    /// Starts the scenario over (bots, counters, buckets) and empties the journal.
+    pub fn reset(&self) {
+        self.mock.reset();
+    }
+
+    /// The server's state, for everything else (bots, the running scenario).
+    pub fn mock(&self) -> &Mock {
+        &self.mock
     }
 }
 

@@ -1,7 +1,8 @@
 //! `close`: answers `true` and closes the instance, except in the first 10 minutes after a
 //! launch that came more than 10 minutes after server start, when it answers
 //! `429 Too Many Requests: retry after N` with N the seconds left (tdlib `Client::on_cmd`:
-//! the seconds are truncated, and 0 left means success).
+//! the seconds are truncated, and 0 left means success). A scenario's `closing_seconds`
+//! keep the instance closing (answering `500 restart`) for a while.
 
 use bale_api::ApiError;
 use serde_json::Value;
@@ -17,6 +18,12 @@ pub(super) fn run(call: Call<'_>) -> Result<Value, ApiError> {
             return Err(ApiError::too_many_requests(retry_after));
         }
     }
-    *call.instance = Some(Instance::Closed);
+    *call.instance = Some(if call.closing.is_zero() {
+        Instance::Closed
+    } else {
+        Instance::Closing {
+            until: call.now + call.closing,
+        }
+    });
     Ok(Value::Bool(true))
 }

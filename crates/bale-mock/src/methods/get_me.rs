@@ -1,4 +1,4 @@
-//! `getMe`: the bot's own User object.
+//! `getMe`: the bot's own User object (names from the scenario, when it declares them).
 
 use bale_api::{ApiError, User};
 use serde_json::Value;
@@ -6,5 +6,14 @@ use serde_json::Value;
 use super::Call;
 
 pub(super) fn run(call: Call<'_>) -> Result<Value, ApiError> {
-    Ok(serde_json::to_value(User::mock_bot(call.bot)).unwrap_or(Value::Null))
+    let mut user = User::mock_bot(call.bot);
+    if let Some(spec) = call.spec {
+        if let Some(first_name) = &spec.first_name {
+            user.first_name.clone_from(first_name);
+        }
+        if let Some(username) = &spec.username {
+            user.username = Some(username.clone());
+        }
+    }
+    Ok(serde_json::to_value(user).unwrap_or(Value::Null))
 }

@@ -6,9 +6,11 @@ use bale_api::ApiError;
 use serde_json::Value;
 
 use super::Call;
-use crate::state::Instance;
+use crate::state::{Instance, LOG_OUT_LOCKOUT};
 
 pub(super) fn run(call: Call<'_>) -> Result<Value, ApiError> {
-    *call.instance = Some(Instance::LoggedOut { at: call.now });
+    *call.instance = Some(Instance::LoggedOut {
+        until: call.now + LOG_OUT_LOCKOUT,
+    });
     Ok(Value::Bool(true))
 }

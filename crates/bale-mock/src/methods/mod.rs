@@ -10,17 +10,22 @@ use std::time::Duration;
 use bale_api::{ApiError, BotId, Method};
 use serde_json::Value;
 
+use crate::scenario::BotSpec;
 use crate::state::Instance;
 
-/// What a handler gets: the bot, the time and its running instance.
+/// What a handler gets: the bot, the time, its running instance.
 pub(crate) struct Call<'a> {
     /// The bot the token names.
     pub bot: BotId,
+    /// The bot as the scenario declares it, if it does.
+    pub spec: Option<&'a BotSpec>,
     /// The server clock.
     pub now: Duration,
     /// When the running instance was launched.
     pub launched_at: Duration,
-    /// The bot's slot; handlers that change the lifecycle write it.
+    /// How long `close` leaves the instance closing.
+    pub closing: Duration,
+    /// The bot's instance; handlers that change the lifecycle write it.
     pub instance: &'a mut Option<Instance>,
 }
 

@@ -1,8 +1,10 @@
 //! The server over a real loopback socket: wire formats, errors, the logOut/close lifecycle
 //! and shutdown.
 
+mod control;
 mod errors;
 mod lifecycle;
+mod scenarios;
 mod shutdown;
 mod support;
 mod wire_formats;

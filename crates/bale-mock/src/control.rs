@@ -1,0 +1,215 @@
+//! The control API under `/__mock/`: for tests and CI jobs, never for bots. JSON in and out;
+//! bots are named by id, never by token.
+//!
+//! | request | does |
+//! |---|---|
+//! | `GET /__mock/health` | `{"ok":true,"scenario":…,"now_ms":…}` |
+//! | `POST /__mock/reset` | bots, counters, rule state, buckets and journal start over |
+//! | `GET /__mock/scenario` | the running scenario's name, description and rule state |
+//! | `PUT`/`POST /__mock/scenario` | runs the TOML in the body, or `?name=` a shipped scenario |
+//! | `GET /__mock/clock` | the server clock |
+//! | `POST /__mock/clock/advance` | moves it by `{"seconds":N}` (or `?seconds=N`) |
+//! | `GET /__mock/bots`, `GET /__mock/bots/<id>` | bot states |
+//! | `GET /__mock/journal?bot=&method=&limit=` | the journal, filtered, newest last |
+//! | `DELETE /__mock/journal` | empties it |
+
+use std::time::Duration;
+
+use serde_json::{json, Value};
+
+use crate::journal::JournalEntry;
+use crate::reply::Reply;
+use crate::route::{Mock, RawRequest};
+use crate::scenario::{LoadError, Scenario, ScenarioErrors, SHIPPED};
+use crate::state::{Bot, Instance};
+
+/// The path prefix of the control API.
+pub const PREFIX: &str = "/__mock/";
+
+/// Answers a control request.
+pub fn handle(mock: &Mock, request: &RawRequest) -> Reply {
+    let path = request.uri.path().trim_end_matches('/');
+    let query = query(request);
+    let method = request.http_method.as_str();
+    match (method, path.strip_prefix("/__mock").unwrap_or(path)) {
+        ("GET", "/health") => ok(json!({
+            "ok": true,
+            "scenario": mock.engine().scenario().name,
+            "now_ms": millis(mock.clock().now()),
+        })),
+        ("POST", "/reset") => {
+            mock.reset();
+            ok(json!({"ok": true}))
+        }
+        ("GET", "/scenario") => {
+            let engine = mock.engine();
+            let scenario = engine.scenario();
+            ok(json!({
+                "ok": true,
+                "name": scenario.name,
+                "description": scenario.description,
+                "rule_state": engine.rule_state(),
+                "shipped": SHIPPED.iter().map(|s| s.name).collect::<Vec<_>>(),
+            }))
+        }
+        ("PUT" | "POST", "/scenario") => load_scenario(mock, request, &query),
+        ("GET", "/clock") => ok(clock(mock)),
+        ("POST", "/clock/advance") => advance(mock, request, &query),
+        ("GET", "/bots") => ok(json!({
+            "ok": true,
+            "bots": mock.bots().all().iter().map(|(id, bot)| bot_json(*id, bot)).collect::<Vec<_>>(),
+        })),
+        ("GET", "/journal") => journal(mock, &query),
+        ("DELETE", "/journal") => {
+            mock.journal().clear();
+            ok(json!({"ok": true}))
+        }
+        ("GET", bots) if bots.starts_with("/bots/") => {
+            let id = bots["/bots/".len()..].parse().ok();
+            match id.and_then(|id| mock.bots().get(id).map(|bot| (id, bot))) {
+                Some((id, bot)) => ok(json!({"ok": true, "bot": bot_json(id, &bot)})),
+                None => error(404, "no such bot: the server has not seen it"),
+            }
+        }
+        _ => error(
+            404,
+            "Not Found: no such control endpoint (see /__mock/health)",
+        ),
+    }
+}
+
+fn query(request: &RawRequest) -> Vec<(String, String)> {
+    form_urlencoded::parse(request.uri.query().unwrap_or_default().as_bytes())
+        .into_owned()
+        .collect()
+}
+
+fn param<'a>(query: &'a [(String, String)], name: &str) -> Option<&'a str> {
+    query
+        .iter()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.as_str())
+}
+
+fn ok(body: Value) -> Reply {
+    Reply::control(200, &body)
+}
+
+fn error(status: u16, description: impl Into<String>) -> Reply {
+    Reply::control(
+        status,
+        &json!({"ok": false, "description": description.into()}),
+    )
+}
+
+fn millis(duration: Duration) -> u64 {
+    u64::try_from(duration.as_millis()).unwrap_or(u64::MAX)
+}
+
+fn clock(mock: &Mock) -> Value {
+    let now = mock.clock().now();
+    json!({"ok": true, "now_ms": millis(now), "now_seconds": now.as_secs_f64()})
+}
+
+fn advance(mock: &Mock, request: &RawRequest, query: &[(String, String)]) -> Reply {
+    let from_body = || -> Option<f64> {
+        let body: Value = serde_json::from_slice(&request.body).ok()?;
+        body.get("seconds")?.as_f64()
+    };
+    let seconds = param(query, "seconds")
+        .and_then(|s| s.parse().ok())
+        .or_else(from_body);
+    match seconds.and_then(|s| Duration::try_from_secs_f64(s).ok()) {
+        Some(by) => {
+            mock.clock().advance(by);
+            ok(clock(mock))
+        }
+        None => error(
+            400,
+            "give the seconds to advance, ≥ 0: {\"seconds\": 600} or ?seconds=600",
+        ),
+    }
+}
+
+fn load_scenario(mock: &Mock, request: &RawRequest, query: &[(String, String)]) -> Reply {
+    let loaded = match param(query, "name") {
+        Some(name) if SHIPPED.iter().any(|s| s.name == name) => Scenario::load(name),
+        Some(name) => {
+            return error(
+                404,
+                format!("no shipped scenario {name:?}; send a scenario file as the body instead"),
+            )
+        }
+        None => match std::str::from_utf8(&request.body) {
+            Ok(source) => {
+                let file = param(query, "file").unwrap_or("request.toml");
+                Scenario::parse(file, source).map_err(LoadError::Invalid)
+            }
+            Err(_) => return error(400, "the scenario must be UTF-8 TOML"),
+        },
+    };
+    match loaded {
+        Ok(scenario) => {
+            let name = scenario.name.clone();
+            mock.load(scenario);
+            ok(json!({"ok": true, "name": name}))
+        }
+        Err(LoadError::Invalid(errors)) => invalid(&errors),
+        Err(other) => error(400, other.to_string()),
+    }
+}
+
+fn invalid(errors: &ScenarioErrors) -> Reply {
+    let list: Vec<Value> = errors
+        .0
+        .iter()
+        .map(|e| json!({"file": e.file, "line": e.line, "column": e.column, "reason": e.reason}))
+        .collect();
+    Reply::control(
+        400,
+        &json!({"ok": false, "description": errors.to_string(), "errors": list}),
+    )
+}
+
+fn bot_json(id: i64, bot: &Bot) -> Value {
+    let (instance, since, until) = match bot.instance {
+        None => ("not-launched", None, None),
+        Some(Instance::Running { launched_at }) => ("running", Some(millis(launched_at)), None),
+        Some(Instance::LoggedOut { until }) => ("logged-out", None, Some(millis(until))),
+        Some(Instance::Closing { until }) => ("closing", None, Some(millis(until))),
+        Some(Instance::Closed) => ("closed", None, None),
+    };
+    json!({
+        "bot_id": id,
+        "access": bot.access,
+        "instance": instance,
+        "launched_at_ms": since,
+        "until_ms": until,
+    })
+}
+
+fn journal(mock: &Mock, query: &[(String, String)]) -> Reply {
+    let bot = param(query, "bot").map(|b| b.parse::<i64>());
+    let limit = param(query, "limit").map(|l| l.parse::<usize>());
+    let (bot, limit) = match (bot.transpose(), limit.transpose()) {
+        (Ok(bot), Ok(limit)) => (bot, limit),
+        _ => return error(400, "bot and limit must be whole numbers"),
+    };
+    let method = param(query, "method");
+    let mut entries: Vec<JournalEntry> = mock
+        .journal()
+        .entries()
+        .into_iter()
+        .filter(|e| bot.is_none_or(|b| e.bot_id == Some(b)))
+        .filter(|e| method.is_none_or(|m| e.method.eq_ignore_ascii_case(m)))
+        .collect();
+    if let Some(limit) = limit {
+        let skip = entries.len().saturating_sub(limit);
+        entries.drain(..skip);
+    }
+    ok(json!({
+        "ok": true,
+        "dropped": mock.journal().dropped(),
+        "entries": entries,
+    }))
+}

@@ -1,0 +1,457 @@
+//! The scenario at run time: which rule answers a request, and the rate-limit buckets.
+//!
+//! Rule counters, the rule state and the random generator sit behind one lock, the buckets
+//! behind another; each critical section is a few comparisons and additions — never I/O, a
+//! sleep or an await. A scenario with no rules (or no limits) takes neither lock.
+
+use std::collections::HashMap;
+use std::sync::{Mutex, MutexGuard, PoisonError};
+use std::time::Duration;
+
+use bale_api::BotId;
+
+use crate::request::Params;
+use crate::scenario::{Rule, Scenario, Scope, INITIAL_RULE_STATE};
+
+/// A scenario and its run-time counters.
+#[derive(Debug)]
+pub struct Engine {
+    scenario: Scenario,
+    rules: Mutex<RuleCounters>,
+    buckets: Mutex<HashMap<BucketKey, Bucket>>,
+}
+
+#[derive(Debug)]
+struct RuleCounters {
+    /// Per rule: requests that met its conditions other than `calls` and `probability`.
+    seen: Vec<u64>,
+    /// Per rule: times it applied.
+    fired: Vec<u64>,
+    /// The scenario's rule state.
+    state: String,
+    rng: SplitMix64,
+}
+
+/// What a request looks like to the rules.
+#[derive(Clone, Copy, Debug)]
+pub struct RuleRequest<'a> {
+    /// The token as written.
+    pub token: &'a str,
+    /// The bot id the token names, if readable.
+    pub bot: Option<BotId>,
+    /// The method as written.
+    pub method: &'a str,
+    /// The parameters.
+    pub params: &'a Params,
+    /// The server clock.
+    pub now: Duration,
+}
+
+/// A rule that applies to a request, with the delay drawn for it.
+#[derive(Clone, Copy, Debug)]
+pub struct RuleHit<'a> {
+    /// The rule.
+    pub rule: &'a Rule,
+    /// Its delay, jitter included.
+    pub delay: Duration,
+}
+
+/// A request refused by a rate limit.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Limited {
+    /// Index of the limit in the scenario.
+    pub limit: usize,
+    /// Whole seconds until the bucket holds a request again (at least 1).
+    pub retry_after: u64,
+}
+
+impl Engine {
+    /// Fresh counters, rule state and buckets for `scenario`.
+    pub fn new(scenario: Scenario) -> Engine {
+        let rules = scenario.rules.len();
+        Engine {
+            rules: Mutex::new(RuleCounters {
+                seen: vec![0; rules],
+                fired: vec![0; rules],
+                state: INITIAL_RULE_STATE.to_owned(),
+                rng: SplitMix64(scenario.seed),
+            }),
+            buckets: Mutex::default(),
+            scenario,
+        }
+    }
+
+    /// The scenario.
+    pub fn scenario(&self) -> &Scenario {
+        &self.scenario
+    }
+
+    /// The scenario's current rule state.
+    pub fn rule_state(&self) -> String {
+        lock(&self.rules).state.clone()
+    }
+
+    /// The first rule that applies to `request`, counting it and moving the rule state.
+    pub fn match_rules(&self, request: RuleRequest<'_>) -> Option<RuleHit<'_>> {
+        if self.scenario.rules.is_empty() {
+            return None;
+        }
+        let mut counters = lock(&self.rules);
+        for (i, rule) in self.scenario.rules.iter().enumerate() {
+            if rule.times.is_some_and(|times| counters.fired[i] >= times) {
+                continue;
+            }
+            if !conditions_hold(rule, &request, &counters.state) {
+                continue;
+            }
+            counters.seen[i] += 1;
+            let nth = counters.seen[i];
+            if rule
+                .when
+                .calls
+                .is_some_and(|c| nth < c.first || nth > c.last)
+            {
+                continue;
+            }
+            if let Some(p) = rule.when.probability {
+                if counters.rng.next_f64() >= p {
+                    continue;
+                }
+            }
+            counters.fired[i] += 1;
+            if let Some(state) = &rule.then.set_state {
+                counters.state.clone_from(state);
+            }
+            let delay = rule.then.delay.map_or(Duration::ZERO, |delay| {
+                delay.base + delay.jitter.mul_f64(counters.rng.next_f64())
+            });
+            return Some(RuleHit { rule, delay });
+        }
+        None
+    }
+
+    /// Takes one request from every bucket that counts it, or none if any is empty.
+    pub fn take(
+        &self,
+        bot: BotId,
+        method: &str,
+        params: &Params,
+        now: Duration,
+    ) -> Result<(), Limited> {
+        if self.scenario.rate_limits.is_empty() {
+            return Ok(());
+        }
+        let chat = params.text("chat_id");
+        let keys: Vec<(usize, BucketKey)> = self
+            .scenario
+            .rate_limits
+            .iter()
+            .enumerate()
+            .filter(|(_, limit)| limit.bot.is_none_or(|b| b == bot))
+            .filter(|(_, limit)| {
+                limit.methods.is_empty()
+                    || limit.methods.iter().any(|m| m.eq_ignore_ascii_case(method))
+            })
+            .filter_map(|(i, limit)| {
+                let key = match limit.scope {
+                    Scope::Global => BucketKey::new(i),
+                    Scope::Bot => BucketKey {
+                        bot: Some(bot),
+                        ..BucketKey::new(i)
+                    },
+                    Scope::Method => BucketKey {
+                        bot: Some(bot),
+                        method: Some(method.to_ascii_lowercase()),
+                        ..BucketKey::new(i)
+                    },
+                    Scope::Chat => BucketKey {
+                        bot: Some(bot),
+                        chat: Some(chat?.to_owned()),
+                        ..BucketKey::new(i)
+                    },
+                };
+                Some((i, key))
+            })
+            .collect();
+        if keys.is_empty() {
+            return Ok(());
+        }
+        let mut buckets = lock(&self.buckets);
+        for (i, key) in &keys {
+            let limit = &self.scenario.rate_limits[*i];
+            let rate = f64::from(limit.limit) / limit.window.as_secs_f64();
+            let bucket = buckets.entry(key.clone()).or_insert(Bucket {
+                tokens: f64::from(limit.limit),
+                at: now,
+            });
+            bucket.refill(now, rate, f64::from(limit.limit));
+            if bucket.tokens < 1.0 {
+                let retry_after = ((1.0 - bucket.tokens) / rate).ceil().max(1.0) as u64;
+                return Err(Limited {
+                    limit: *i,
+                    retry_after,
+                });
+            }
+        }
+        for (_, key) in &keys {
+            if let Some(bucket) = buckets.get_mut(key) {
+                bucket.tokens -= 1.0;
+            }
+        }
+        Ok(())
+    }
+}
+
+fn conditions_hold(rule: &Rule, request: &RuleRequest<'_>, state: &str) -> bool {
+    let when = &rule.when;
+    when.token.as_deref().is_none_or(|t| t == request.token)
+        && when.bot.is_none_or(|b| request.bot == Some(b))
+        && (when.methods.is_empty()
+            || when
+                .methods
+                .iter()
+                .any(|m| m.eq_ignore_ascii_case(request.method)))
+        && when
+            .params
+            .iter()
+            .all(|(key, value)| request.params.text(key) == Some(value.as_str()))
+        && when.time.is_none_or(|window| {
+            request.now >= window.from && window.until.is_none_or(|until| request.now < until)
+        })
+        && when.state.as_deref().is_none_or(|s| s == state)
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+struct BucketKey {
+    limit: usize,
+    bot: Option<BotId>,
+    method: Option<String>,
+    chat: Option<String>,
+}
+
+impl BucketKey {
+    fn new(limit: usize) -> BucketKey {
+        BucketKey {
+            limit,
+            bot: None,
+            method: None,
+            chat: None,
+        }
+    }
+}
+
+/// A token bucket: `tokens` requests left at server time `at`.
+#[derive(Clone, Copy, Debug)]
+struct Bucket {
+    tokens: f64,
+    at: Duration,
+}
+
+impl Bucket {
+    fn refill(&mut self, now: Duration, rate: f64, capacity: f64) {
+        let elapsed = now.saturating_sub(self.at).as_secs_f64();
+        self.tokens = (self.tokens + elapsed * rate).min(capacity);
+        self.at = self.at.max(now);
+    }
+}
+
+/// A small, fast, seedable generator (SplitMix64): the same seed gives the same draws.
+#[derive(Clone, Copy, Debug)]
+struct SplitMix64(u64);
+
+impl SplitMix64 {
+    fn next_u64(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    /// A draw in `[0, 1)`.
+    fn next_f64(&mut self) -> f64 {
+        (self.next_u64() >> 11) as f64 / (1u64 << 53) as f64
+    }
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    // Every update under these locks is a handful of plain assignments; a panic cannot
+    // leave them half-done in a way that matters to a mock.
+    mutex.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn engine(source: &str) -> Engine {
+        Engine::new(Scenario::parse("test.toml", source).unwrap())
+    }
+
+    fn request<'a>(params: &'a Params, method: &'a str, now: u64) -> RuleRequest<'a> {
+        RuleRequest {
+            token: "1:AAAAAAAAAAAAAAAAAAAAAAAAAAAA",
+            bot: Some(1),
+            method,
+            params,
+            now: Duration::from_secs(now),
+        }
+    }
+
+    fn fired(engine: &Engine, method: &str, now: u64) -> Option<String> {
+        let params = Params::default();
+        engine
+            .match_rules(request(&params, method, now))
+            .map(|hit| hit.rule.name.clone())
+    }
+
+    #[test]
+    fn calls_count_matching_requests_and_times_limits_firing() {
+        let engine = engine(
+            r#"
+            [[rule]]
+            name = "second and third getMe"
+            when = { method = "getMe", calls = "2..=3" }
+            then = { delay = 1 }
+            [[rule]]
+            name = "close twice"
+            when = { method = "close" }
+            then = { delay = 1 }
+            times = 2
+            "#,
+        );
+        let got: Vec<_> = (0..4).map(|_| fired(&engine, "GETME", 0)).collect();
+        assert_eq!(
+            got,
+            [
+                None,
+                Some("second and third getMe".into()),
+                Some("second and third getMe".into()),
+                None
+            ]
+        );
+        let got: Vec<_> = (0..3).map(|_| fired(&engine, "close", 0)).collect();
+        assert_eq!(
+            got,
+            [Some("close twice".into()), Some("close twice".into()), None]
+        );
+    }
+
+    #[test]
+    fn rule_states_move_like_a_state_machine() {
+        let engine = engine(
+            r#"
+            [[rule]]
+            name = "first"
+            when = { state = "Started" }
+            then = { set_state = "Second", delay = 0 }
+            [[rule]]
+            name = "second"
+            when = { state = "Second" }
+            then = { set_state = "Started", delay = 0 }
+            "#,
+        );
+        let got: Vec<_> = (0..3)
+            .map(|_| fired(&engine, "getMe", 0).unwrap())
+            .collect();
+        assert_eq!(got, ["first", "second", "first"]);
+    }
+
+    #[test]
+    fn time_windows_and_params() {
+        let engine = engine(
+            r#"
+            [[rule]]
+            name = "window"
+            when = { time = "10..20", params = { chat_id = 42 } }
+            then = { delay = 0 }
+            "#,
+        );
+        let mut params = Params::default();
+        assert!(
+            engine.match_rules(request(&params, "x", 15)).is_none(),
+            "no chat_id"
+        );
+        params = [("chat_id", "42")].into_iter().collect();
+        let at = |t| engine.match_rules(request(&params, "x", t)).is_some();
+        assert_eq!((at(9), at(10), at(19), at(20)), (false, true, true, false));
+    }
+
+    #[test]
+    fn probability_is_seeded() {
+        let source = "seed = 7\n[[rule]]\nwhen = { probability = 0.5 }\nthen = { delay = 0 }";
+        let draws = |engine: Engine| -> Vec<bool> {
+            (0..64)
+                .map(|_| fired(&engine, "getMe", 0).is_some())
+                .collect()
+        };
+        let first = draws(engine(source));
+        assert_eq!(first, draws(engine(source)), "same seed, same draws");
+        let hits = first.iter().filter(|h| **h).count();
+        assert!((16..=48).contains(&hits), "about half: {hits}");
+        assert_ne!(
+            first,
+            draws(engine(&source.replace("seed = 7", "seed = 8")))
+        );
+    }
+
+    #[test]
+    fn buckets_refill_over_the_window() {
+        let engine = engine(
+            "[[rate_limit]]\nscope = \"bot\"\nlimit = 2\nwindow = 10\n\
+             [[rate_limit]]\nscope = \"chat\"\nlimit = 1\nwindow = 1\n",
+        );
+        let none = Params::default();
+        let at = |t: u64| engine.take(1, "getMe", &none, Duration::from_secs(t));
+        assert_eq!((at(0), at(0)), (Ok(()), Ok(())));
+        assert_eq!(
+            at(0),
+            Err(Limited {
+                limit: 0,
+                retry_after: 5
+            })
+        );
+        assert_eq!(
+            at(4),
+            Err(Limited {
+                limit: 0,
+                retry_after: 1
+            })
+        );
+        assert_eq!(at(5), Ok(()));
+        // Another bot has its own bucket.
+        assert_eq!(
+            engine.take(2, "getMe", &none, Duration::from_secs(5)),
+            Ok(())
+        );
+        // The chat scope only counts requests with a chat_id, each chat apart.
+        let chat = |id| -> Params { [("chat_id", id)].into_iter().collect() };
+        let t = Duration::from_secs(100);
+        assert_eq!(engine.take(3, "sendMessage", &chat("1"), t), Ok(()));
+        assert_eq!(
+            engine.take(3, "sendMessage", &chat("1"), t),
+            Err(Limited {
+                limit: 1,
+                retry_after: 1
+            })
+        );
+        assert_eq!(engine.take(3, "sendMessage", &chat("2"), t), Ok(()));
+    }
+
+    #[test]
+    fn a_refused_request_takes_from_no_bucket() {
+        let engine = engine(
+            "[[rate_limit]]\nscope = \"global\"\nlimit = 3\nwindow = 1\n\
+             [[rate_limit]]\nscope = \"bot\"\nlimit = 1\nwindow = 100\n",
+        );
+        let none = Params::default();
+        let t = Duration::ZERO;
+        assert_eq!(engine.take(1, "getMe", &none, t), Ok(()));
+        assert!(engine.take(1, "getMe", &none, t).is_err());
+        assert!(engine.take(1, "getMe", &none, t).is_err());
+        // Bot 1's refusals took nothing from the global bucket: two are left.
+        assert_eq!(engine.take(2, "getMe", &none, t), Ok(()));
+        assert_eq!(engine.take(3, "getMe", &none, t), Ok(()));
+        assert!(engine.take(4, "getMe", &none, t).is_err());
+    }
+}

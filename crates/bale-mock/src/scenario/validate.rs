@@ -1,0 +1,593 @@
+//! From the file as written to a valid [`Scenario`], collecting every mistake with its
+//! position.
+
+use std::ops::Range;
+use std::time::Duration;
+
+use bale_api::method::{canonical_name, KNOWN_METHODS};
+use bale_api::{ApiError, Envelope, ResponseParameters, Token};
+use serde_json::Value;
+use toml::Spanned;
+
+use super::error::{line_column, ScenarioError, ScenarioErrors};
+use super::file::*;
+use super::model::*;
+use super::INITIAL_RULE_STATE;
+use crate::fault::Fault;
+
+/// Parses and validates `source`; `file` names it in errors, `name` is the scenario's name.
+pub(super) fn parse(file: &str, name: &str, source: &str) -> Result<Scenario, ScenarioErrors> {
+    let mut checker = Checker {
+        file,
+        source,
+        errors: Vec::new(),
+    };
+    let parsed: ScenarioFile = match toml::from_str(source) {
+        Ok(parsed) => parsed,
+        Err(error) => {
+            let span = error.span().unwrap_or(0..0);
+            checker.error(span, error.message().trim_end());
+            return Err(ScenarioErrors(checker.errors));
+        }
+    };
+    let scenario = checker.scenario(name, parsed);
+    if checker.errors.is_empty() {
+        Ok(scenario)
+    } else {
+        Err(ScenarioErrors(checker.errors))
+    }
+}
+
+struct Checker<'a> {
+    file: &'a str,
+    source: &'a str,
+    errors: Vec<ScenarioError>,
+}
+
+const FAULTS: &str = "hang, reset, empty-reply, truncated-body, malformed-json, \
+                      proxy-error-page, proxy-rate-limited, drip";
+
+impl Checker<'_> {
+    fn error(&mut self, span: Range<usize>, reason: impl Into<String>) {
+        let (line, column) = line_column(self.source, span.start);
+        self.errors.push(ScenarioError {
+            file: self.file.to_owned(),
+            line,
+            column,
+            reason: reason.into(),
+        });
+    }
+
+    fn scenario(&mut self, name: &str, file: ScenarioFile) -> Scenario {
+        let closing = match file.closing_seconds {
+            Some(seconds) => self.seconds(&seconds, "closing_seconds"),
+            None => Duration::ZERO,
+        };
+        let bots = self.bots(file.bot);
+        let spanned_rules: Vec<(Range<usize>, Rule)> = file
+            .rule
+            .into_iter()
+            .enumerate()
+            .filter_map(|(i, rule)| self.rule(i, rule))
+            .collect();
+        self.check_reachable(&spanned_rules);
+        let rules = spanned_rules.into_iter().map(|(_, rule)| rule).collect();
+        let rate_limits = file
+            .rate_limit
+            .into_iter()
+            .enumerate()
+            .filter_map(|(i, limit)| self.rate_limit(i, limit))
+            .collect();
+        Scenario {
+            name: name.to_owned(),
+            description: file.description.unwrap_or_default(),
+            dialect: file.dialect,
+            seed: file.seed.unwrap_or(0),
+            unknown_tokens: match file.unknown_tokens {
+                Some(UnknownTokensFile::Reject) => UnknownTokens::Reject,
+                Some(UnknownTokensFile::Active) | None => UnknownTokens::Active,
+            },
+            closing,
+            bots,
+            rules,
+            rate_limits,
+        }
+    }
+
+    fn seconds(&mut self, value: &Spanned<Number>, what: &str) -> Duration {
+        match Duration::try_from_secs_f64(value.get_ref().get()) {
+            Ok(duration) => duration,
+            Err(_) => {
+                self.error(
+                    value.span(),
+                    format!("{what} must be a number of seconds ≥ 0"),
+                );
+                Duration::ZERO
+            }
+        }
+    }
+
+    fn bots(&mut self, bots: Vec<Spanned<BotFile>>) -> Vec<BotSpec> {
+        let mut specs: Vec<BotSpec> = Vec::new();
+        for bot in bots {
+            let span = bot.span();
+            let bot = bot.into_inner();
+            let token = match Token::parse(bot.token.get_ref()) {
+                Ok(token) => token,
+                Err(reason) => {
+                    self.error(
+                        bot.token.span(),
+                        format!("a declared bot needs a well-formed token: {reason}"),
+                    );
+                    continue;
+                }
+            };
+            if specs.iter().any(|s| s.token.bot_id() == token.bot_id()) {
+                self.error(span, format!("bot {} is declared twice", token.bot_id()));
+                continue;
+            }
+            specs.push(BotSpec {
+                token,
+                state: bot_state(bot.state.unwrap_or(BotStateFile::Active)),
+                since: bot.since.map_or(0.0, Number::get),
+                dialect: bot.dialect,
+                first_name: bot.first_name,
+                username: bot.username,
+            });
+        }
+        specs
+    }
+
+    fn methods(&mut self, methods: Option<Spanned<OneOrMany>>) -> Vec<&'static str> {
+        let Some(methods) = methods else {
+            return Vec::new();
+        };
+        let span = methods.span();
+        let mut names = Vec::new();
+        for method in methods.into_inner().0 {
+            match canonical_name(&method) {
+                Some(name) => names.push(name),
+                None => {
+                    let hint = closest_method(&method)
+                        .map(|m| format!(" (did you mean {m:?}?)"))
+                        .unwrap_or_default();
+                    self.error(span.clone(), format!("unknown method {method:?}{hint}"));
+                }
+            }
+        }
+        names
+    }
+
+    /// Rules that can never apply: waiting for a state no rule sets, or behind an earlier
+    /// rule that matches the same requests every time.
+    fn check_reachable(&mut self, rules: &[(Range<usize>, Rule)]) {
+        for (j, (span, rule)) in rules.iter().enumerate() {
+            if let Some(state) = &rule.when.state {
+                let set_somewhere = rules
+                    .iter()
+                    .any(|(_, r)| r.then.set_state.as_deref() == Some(state.as_str()));
+                if state != INITIAL_RULE_STATE && !set_somewhere {
+                    self.error(
+                        span.clone(),
+                        format!(
+                            "{:?} can never apply: no rule sets state {state:?} \
+                             (the scenario starts in {INITIAL_RULE_STATE:?})",
+                            rule.name
+                        ),
+                    );
+                }
+            }
+            let shadow = rules[..j].iter().find(|(_, earlier)| {
+                earlier.when == rule.when
+                    && earlier.times.is_none()
+                    && earlier.when.probability.is_none()
+                    && earlier.then.set_state.is_none()
+            });
+            if let Some((earlier_span, earlier)) = shadow {
+                let (line, _) = line_column(self.source, earlier_span.start);
+                self.error(
+                    span.clone(),
+                    format!(
+                        "{:?} can never apply: {:?} (line {line}) matches the same requests \
+                         every time and has no times limit",
+                        rule.name, earlier.name
+                    ),
+                );
+            }
+        }
+    }
+
+    fn rule(&mut self, index: usize, rule: Spanned<RuleFile>) -> Option<(Range<usize>, Rule)> {
+        let errors_before = self.errors.len();
+        let rule_span = rule.span();
+        let rule = rule.into_inner();
+        let name = rule.name.unwrap_or_else(|| format!("rule {}", index + 1));
+        let when = self.when(rule.when);
+        let then = self.then(rule.then);
+        if let Some(times) = &rule.times {
+            if *times.get_ref() == 0 {
+                self.error(times.span(), "times = 0: the rule would never apply");
+            }
+        }
+        let rule = Rule {
+            name,
+            when,
+            then,
+            times: rule.times.map(Spanned::into_inner),
+        };
+        (self.errors.len() == errors_before).then_some((rule_span, rule))
+    }
+
+    fn when(&mut self, when: WhenFile) -> When {
+        let mut out = When {
+            methods: self.methods(when.method),
+            ..When::default()
+        };
+        if let (Some(token), Some(bot)) = (&when.token, &when.bot) {
+            let token_bot = bale_api::token::parse_bot_id(token.get_ref()).ok();
+            if token_bot != Some(*bot.get_ref()) {
+                self.error(
+                    bot.span(),
+                    "when.bot contradicts when.token: no request can match both",
+                );
+            }
+        }
+        out.token = when.token.map(Spanned::into_inner);
+        out.bot = when.bot.map(Spanned::into_inner);
+        for (key, value) in when.params.unwrap_or_default() {
+            let text = match value.get_ref() {
+                toml::Value::String(text) => text.clone(),
+                toml::Value::Integer(n) => n.to_string(),
+                toml::Value::Float(x) => x.to_string(),
+                toml::Value::Boolean(b) => b.to_string(),
+                _ => {
+                    self.error(
+                        value.span(),
+                        format!("params.{key} must be a string, number or boolean"),
+                    );
+                    continue;
+                }
+            };
+            out.params.push((key, text));
+        }
+        if let Some(calls) = when.calls {
+            out.calls = self.calls(&calls);
+        }
+        if let Some(time) = when.time {
+            out.time = self.time(&time);
+        }
+        if let Some(probability) = when.probability {
+            let p = probability.get_ref().get();
+            if p > 0.0 && p <= 1.0 {
+                out.probability = Some(p);
+            } else {
+                self.error(probability.span(), "probability must be in (0, 1]");
+            }
+        }
+        out.state = when.state.map(Spanned::into_inner);
+        out
+    }
+
+    fn calls(&mut self, calls: &Spanned<CallsFile>) -> Option<CallRange> {
+        let range = match calls.get_ref() {
+            CallsFile::Nth(n) => Some((*n as f64, Some(*n as f64 + 1.0))),
+            CallsFile::Range(text) => parse_range(text),
+        };
+        let valid = range.and_then(|(from, until)| {
+            let first = from as u64;
+            let last = until.map_or(u64::MAX, |u| u as u64 - 1);
+            let whole = from.fract() == 0.0 && until.is_none_or(|u| u.fract() == 0.0);
+            (whole && first >= 1 && first <= last).then_some(CallRange { first, last })
+        });
+        if valid.is_none() {
+            self.error(
+                calls.span(),
+                "calls must be a call number from 1, or a non-empty range like \"2..5\", \"2..=4\" or \"3..\"",
+            );
+        }
+        valid
+    }
+
+    fn time(&mut self, time: &Spanned<String>) -> Option<TimeWindow> {
+        let window = parse_range(time.get_ref()).and_then(|(from, until)| {
+            let from = Duration::try_from_secs_f64(from).ok()?;
+            let until = match until {
+                Some(u) => Some(Duration::try_from_secs_f64(u).ok()?),
+                None => None,
+            };
+            until
+                .is_none_or(|u| u > from)
+                .then_some(TimeWindow { from, until })
+        });
+        if window.is_none() {
+            self.error(
+                time.span(),
+                "time must be a non-empty range of seconds like \"10..20\", \"..30\" or \"600..\"",
+            );
+        }
+        window
+    }
+
+    fn then(&mut self, then: Spanned<ThenFile>) -> Then {
+        let span = then.span();
+        let then = then.into_inner();
+        let does_nothing = then.error.is_none()
+            && then.result.is_none()
+            && then.fault.is_none()
+            && then.delay.is_none()
+            && then.bot_state.is_none()
+            && then.set_state.is_none();
+        let answer = match (then.error, then.result) {
+            (Some(_), Some(result)) => {
+                self.error(result.span(), "then has both error and result: pick one");
+                None
+            }
+            (Some(error), None) => self.api_error(error).map(Envelope::Err),
+            (None, Some(result)) => Some(Envelope::Ok(toml_to_json(result.into_inner()))),
+            (None, None) => None,
+        };
+        let fault = then.fault.and_then(|fault| {
+            let fault_span = fault.span();
+            let fault = self.fault(fault)?;
+            let replaces_answer = !matches!(fault, Fault::TruncatedBody | Fault::Drip { .. });
+            if replaces_answer && answer.is_some() {
+                self.error(
+                    fault_span,
+                    format!(
+                        "fault {:?} replaces the answer, so error/result would never be sent",
+                        fault.name()
+                    ),
+                );
+            }
+            Some(fault)
+        });
+        let delay = then.delay.map(|delay| self.delay(delay));
+        let out = Then {
+            answer,
+            fault,
+            delay,
+            bot_state: then.bot_state.map(bot_state),
+            set_state: then.set_state,
+        };
+        if does_nothing {
+            self.error(
+                span,
+                "then does nothing: give error, result, fault, delay, bot_state or set_state",
+            );
+        }
+        out
+    }
+
+    fn api_error(&mut self, error: Spanned<ErrorFile>) -> Option<ApiError> {
+        let error = error.into_inner();
+        let code = *error.code.get_ref();
+        if !(400..=599).contains(&code) {
+            self.error(
+                error.code.span(),
+                "error code must be an HTTP error status, 400 to 599",
+            );
+            return None;
+        }
+        if error.description.get_ref().is_empty() {
+            self.error(
+                error.description.span(),
+                "error description must not be empty",
+            );
+            return None;
+        }
+        let parameters = (error.retry_after.is_some() || error.migrate_to_chat_id.is_some())
+            .then_some(ResponseParameters {
+                retry_after: error.retry_after,
+                migrate_to_chat_id: error.migrate_to_chat_id,
+            });
+        Some(ApiError {
+            error_code: code as u16,
+            description: error.description.into_inner(),
+            parameters,
+        })
+    }
+
+    fn fault(&mut self, fault: Spanned<FaultFile>) -> Option<Fault> {
+        let span = fault.span();
+        let (kind, status, seconds) = match fault.into_inner() {
+            FaultFile::Kind(kind) => (kind, None, None),
+            FaultFile::Table(table) => (table.kind, table.status, table.seconds),
+        };
+        let fault = match kind.as_str() {
+            "hang" => Fault::Hang,
+            "reset" => Fault::Reset,
+            "empty-reply" => Fault::EmptyReply,
+            "truncated-body" => Fault::TruncatedBody,
+            "malformed-json" => Fault::MalformedJson,
+            "proxy-rate-limited" => Fault::ProxyRateLimited,
+            "proxy-error-page" => match status.unwrap_or(502) {
+                status @ 502..=504 => Fault::ProxyErrorPage {
+                    status: status as u16,
+                },
+                _ => {
+                    self.error(span, "proxy-error-page status must be 502, 503 or 504");
+                    return None;
+                }
+            },
+            "drip" => match seconds.map(Number::get) {
+                Some(s) if s > 0.0 && s.is_finite() => Fault::Drip {
+                    duration: Duration::from_secs_f64(s),
+                },
+                _ => {
+                    self.error(
+                        span,
+                        "drip needs seconds > 0: { kind = \"drip\", seconds = 2 }",
+                    );
+                    return None;
+                }
+            },
+            other => {
+                self.error(
+                    span,
+                    format!("unknown fault {other:?}; faults are: {FAULTS}"),
+                );
+                return None;
+            }
+        };
+        let extra_status = status.is_some() && !matches!(fault, Fault::ProxyErrorPage { .. });
+        let extra_seconds = seconds.is_some() && !matches!(fault, Fault::Drip { .. });
+        if extra_status || extra_seconds {
+            self.error(
+                span,
+                format!("fault {:?} takes no status or seconds", fault.name()),
+            );
+        }
+        Some(fault)
+    }
+
+    fn delay(&mut self, delay: Spanned<DelayFile>) -> Delay {
+        let span = delay.span();
+        let (base, jitter) = match delay.into_inner() {
+            DelayFile::Seconds(seconds) => (seconds.get(), 0.0),
+            DelayFile::Table(table) => (table.seconds.get(), table.jitter.map_or(0.0, Number::get)),
+        };
+        match (
+            Duration::try_from_secs_f64(base),
+            Duration::try_from_secs_f64(jitter),
+        ) {
+            (Ok(base), Ok(jitter)) => Delay { base, jitter },
+            _ => {
+                self.error(span, "delay seconds and jitter must be numbers ≥ 0");
+                Delay {
+                    base: Duration::ZERO,
+                    jitter: Duration::ZERO,
+                }
+            }
+        }
+    }
+
+    fn rate_limit(&mut self, index: usize, limit: Spanned<RateLimitFile>) -> Option<RateLimit> {
+        let errors_before = self.errors.len();
+        let limit = limit.into_inner();
+        let size = *limit.limit.get_ref();
+        if !(1..=i64::from(u32::MAX)).contains(&size) {
+            self.error(limit.limit.span(), "limit must be at least 1");
+        }
+        let window = self.seconds(&limit.window, "window");
+        if window.is_zero() {
+            self.error(limit.window.span(), "window must be more than 0 seconds");
+        }
+        let methods = self.methods(limit.method);
+        (self.errors.len() == errors_before).then(|| RateLimit {
+            name: limit
+                .name
+                .unwrap_or_else(|| format!("rate limit {}", index + 1)),
+            scope: match limit.scope {
+                ScopeFile::Bot => Scope::Bot,
+                ScopeFile::Chat => Scope::Chat,
+                ScopeFile::Method => Scope::Method,
+                ScopeFile::Global => Scope::Global,
+            },
+            limit: size as u32,
+            window,
+            methods,
+            bot: limit.bot,
+            answer: match limit.answer {
+                Some(RateAnswerFile::BaleProxy) => RateAnswer::BaleProxy,
+                Some(RateAnswerFile::Json) | None => RateAnswer::Json,
+            },
+        })
+    }
+}
+
+fn bot_state(state: BotStateFile) -> BotState {
+    match state {
+        BotStateFile::Active => BotState::Active,
+        BotStateFile::Unknown => BotState::Unknown,
+        BotStateFile::Revoked => BotState::Revoked,
+        BotStateFile::Deactivated => BotState::Deactivated,
+        BotStateFile::LoggedOut => BotState::LoggedOut,
+        BotStateFile::Closing => BotState::Closing,
+        BotStateFile::Closed => BotState::Closed,
+    }
+}
+
+/// `"a..b"` (b excluded), `"a..=b"` (b included, for whole numbers), `"a.."`, `"..b"`.
+/// Returns `(from, until)` with `until` excluded.
+fn parse_range(text: &str) -> Option<(f64, Option<f64>)> {
+    let (from, rest) = text.trim().split_once("..")?;
+    let from = match from.trim() {
+        "" => 0.0,
+        from => from.parse().ok()?,
+    };
+    let until = match rest.trim() {
+        "" => None,
+        rest => match rest.strip_prefix('=') {
+            Some(last) => Some(last.trim().parse::<f64>().ok()? + 1.0),
+            None => Some(rest.parse().ok()?),
+        },
+    };
+    Some((from, until))
+}
+
+fn toml_to_json(value: toml::Value) -> Value {
+    match value {
+        toml::Value::String(s) => Value::String(s),
+        toml::Value::Integer(n) => Value::from(n),
+        toml::Value::Float(x) => Value::from(x),
+        toml::Value::Boolean(b) => Value::Bool(b),
+        toml::Value::Datetime(d) => Value::String(d.to_string()),
+        toml::Value::Array(items) => Value::Array(items.into_iter().map(toml_to_json).collect()),
+        toml::Value::Table(table) => Value::Object(
+            table
+                .into_iter()
+                .map(|(k, v)| (k, toml_to_json(v)))
+                .collect(),
+        ),
+    }
+}
+
+/// The known method nearest to a misspelt one, if near enough to suggest.
+fn closest_method(name: &str) -> Option<&'static str> {
+    let lower = name.to_ascii_lowercase();
+    KNOWN_METHODS
+        .iter()
+        .map(|known| (edit_distance(&lower, &known.to_ascii_lowercase()), *known))
+        .filter(|(distance, _)| *distance <= 3)
+        .min_by_key(|(distance, _)| *distance)
+        .map(|(_, known)| known)
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut previous = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let current = row[j + 1];
+            row[j + 1] = (previous + usize::from(ca != *cb))
+                .min(row[j] + 1)
+                .min(current + 1);
+            previous = current;
+        }
+    }
+    row[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ranges() {
+        assert_eq!(parse_range("2..5"), Some((2.0, Some(5.0))));
+        assert_eq!(parse_range("2..=4"), Some((2.0, Some(5.0))));
+        assert_eq!(parse_range("3.."), Some((3.0, None)));
+        assert_eq!(parse_range("..30"), Some((0.0, Some(30.0))));
+        assert_eq!(parse_range("1.5..2.5"), Some((1.5, Some(2.5))));
+        assert_eq!(parse_range("five"), None);
+    }
+
+    #[test]
+    fn suggestions() {
+        assert_eq!(closest_method("sendMesage"), Some("sendMessage"));
+        assert_eq!(closest_method("logout"), Some("logOut"));
+        assert_eq!(closest_method("completelyDifferent"), None);
+    }
+}
