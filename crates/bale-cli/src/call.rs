@@ -2,6 +2,7 @@
 //! print its output item as JSON on stdout (`{"logged_out":true}`, `{"closed":true}`, the
 //! User for getMe, the `result` otherwise). Errors go to stderr, with an exit code per kind.
 
+use std::path::PathBuf;
 use std::time::Duration;
 
 use bale_api::Envelope;
@@ -31,6 +32,10 @@ pub struct CallArgs {
     /// Seconds to wait for the whole call.
     #[arg(long, default_value_t = 30, value_name = "SECONDS")]
     timeout: u64,
+    /// Also trust the CA certificate(s) in this PEM file for HTTPS, such as the one
+    /// `bale-mock serve --tls --tls-ca-out FILE` writes.
+    #[arg(long, env = "BALE_CA_CERT", value_name = "FILE")]
+    ca_cert: Option<PathBuf>,
 }
 
 pub fn run(args: CallArgs) -> u8 {
@@ -62,11 +67,15 @@ fn prepare(args: &CallArgs) -> Result<(Client, Value), String> {
             .ok_or_else(|| format!("-p {pair:?} is not KEY=VALUE"))?;
         params.insert(key.to_owned(), Value::String(value.to_owned()));
     }
-    let client = Client::builder(token)
+    let mut builder = Client::builder(token)
         .base_url(&args.base_url)
-        .timeout(Duration::from_secs(args.timeout))
-        .build()
-        .map_err(|error| error.to_string())?;
+        .timeout(Duration::from_secs(args.timeout));
+    if let Some(path) = &args.ca_cert {
+        let pem = std::fs::read(path)
+            .map_err(|error| format!("cannot read --ca-cert {}: {error}", path.display()))?;
+        builder = builder.ca_cert_pem(&pem);
+    }
+    let client = builder.build().map_err(|error| error.to_string())?;
     Ok((client, Value::Object(params)))
 }
 

@@ -1,11 +1,12 @@
-//! `bale-mock serve`: bind, print `listening on http://HOST:PORT` as the first line on stdout,
-//! serve until SIGINT or SIGTERM, drain, exit 0.
+//! `bale-mock serve`: bind, print `listening on http://HOST:PORT` (`https://` with TLS) as the
+//! first line on stdout, serve until SIGINT or SIGTERM, drain, exit 0.
 
 use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
 
 use anyhow::Context;
 use bale_api::Dialect;
-use bale_mock::{Config, Scenario};
+use bale_mock::{Config, Scenario, TlsSettings};
 use clap::{Args, ValueEnum};
 use tokio::net::TcpListener;
 
@@ -24,6 +25,26 @@ pub struct ServeArgs {
     /// A scenario to run: a shipped one's name (see `bale-mock scenarios list`) or a file.
     #[arg(long, value_name = "NAME|PATH")]
     scenario: Option<String>,
+    /// Serve HTTPS, with a certificate generated at start: a fresh CA and a certificate for
+    /// 127.0.0.1, ::1 and localhost that it signed.
+    #[arg(long)]
+    tls: bool,
+    /// With --tls: write the generated CA's certificate (PEM) to FILE, for clients to trust
+    /// (`bale-mock call --ca-cert FILE`).
+    #[arg(
+        long,
+        value_name = "FILE",
+        requires = "tls",
+        conflicts_with = "tls_cert"
+    )]
+    tls_ca_out: Option<PathBuf>,
+    /// Serve HTTPS with this PEM certificate chain (the server's certificate first) instead
+    /// of a generated one; needs --tls-key, implies --tls.
+    #[arg(long, value_name = "FILE", requires = "tls_key")]
+    tls_cert: Option<PathBuf>,
+    /// The PEM private key of --tls-cert.
+    #[arg(long, value_name = "FILE", requires = "tls_cert")]
+    tls_key: Option<PathBuf>,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -67,6 +88,14 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         // A bad scenario is refused before the port is bound.
         config = config.scenario(Scenario::load(name)?);
     }
+    if let Some(tls) = tls_settings(&args)? {
+        config = config.tls(tls);
+    }
+    let scheme = if config.tls.is_some() {
+        "https"
+    } else {
+        "http"
+    };
     let listener = TcpListener::bind(&args.listen)
         .await
         .with_context(|| format!("cannot listen on {}", args.listen))?;
@@ -74,18 +103,38 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     let shutdown = shutdown_signal()?;
     tracing::info!(
         %address,
+        scheme,
         dialect = %config.dialect,
         scenario = %config.scenario.name,
         "serving the fake Bale Bot API"
     );
     {
         let mut stdout = std::io::stdout().lock();
-        writeln!(stdout, "listening on http://{address}")?;
+        writeln!(stdout, "listening on {scheme}://{address}")?;
         stdout.flush()?;
     }
     bale_mock::serve(listener, config, shutdown).await?;
     tracing::info!("stopped");
     Ok(())
+}
+
+/// The TLS settings the flags ask for, if any: the given chain and key, or a generated
+/// certificate whose CA is written to `--tls-ca-out` (before the ready line, so that whoever
+/// waits for that line can read the file).
+fn tls_settings(args: &ServeArgs) -> anyhow::Result<Option<TlsSettings>> {
+    if let (Some(cert), Some(key)) = (&args.tls_cert, &args.tls_key) {
+        return Ok(Some(TlsSettings::from_pem_files(cert, key)?));
+    }
+    if !args.tls {
+        return Ok(None);
+    }
+    let tls = TlsSettings::generate()?;
+    if let (Some(path), Some(ca_pem)) = (&args.tls_ca_out, tls.ca_pem()) {
+        std::fs::write(path, ca_pem)
+            .with_context(|| format!("cannot write the CA certificate to {}", path.display()))?;
+        tracing::info!(path = %path.display(), "CA certificate written");
+    }
+    Ok(Some(tls))
 }
 
 /// Installs the SIGINT and SIGTERM handlers now — before the ready line is printed, so a

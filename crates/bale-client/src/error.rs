@@ -102,18 +102,24 @@ pub enum NetworkErrorKind {
     /// The server closed the connection before sending a complete response head (an "empty
     /// reply").
     Closed,
-    /// Anything else (TLS, protocol errors, a malformed response head, …).
+    /// The TLS handshake failed: the server's certificate is not trusted (unknown issuer —
+    /// see [`ClientBuilder::ca_cert_pem`](crate::ClientBuilder::ca_cert_pem) — another
+    /// name, expired), the two sides share no protocol version, cipher suite or ALPN
+    /// protocol, or the server does not speak TLS. The message says which.
+    Tls,
+    /// Anything else (protocol errors, a malformed response head, …).
     Other,
 }
 
 impl NetworkErrorKind {
-    /// A short lower-case name: `connect`, `timeout`, `reset`, `closed`, `other`.
+    /// A short lower-case name: `connect`, `timeout`, `reset`, `closed`, `tls`, `other`.
     pub fn name(self) -> &'static str {
         match self {
             NetworkErrorKind::Connect => "connect",
             NetworkErrorKind::Timeout => "timeout",
             NetworkErrorKind::Reset => "reset",
             NetworkErrorKind::Closed => "closed",
+            NetworkErrorKind::Tls => "tls",
             NetworkErrorKind::Other => "other",
         }
     }
@@ -223,8 +229,8 @@ impl Error {
     }
 }
 
-/// Classifies a transport failure by walking its `source()` chain down to `io::Error` kinds
-/// and hyper's own error kinds.
+/// Classifies a transport failure by walking its `source()` chain down to `io::Error` kinds,
+/// rustls errors and hyper's own error kinds.
 pub(crate) fn classify(error: &reqwest::Error) -> NetworkErrorKind {
     if error.is_timeout() {
         return NetworkErrorKind::Timeout;
@@ -232,6 +238,9 @@ pub(crate) fn classify(error: &reqwest::Error) -> NetworkErrorKind {
     let mut found = None;
     let mut next: Option<&(dyn StdError + 'static)> = Some(error);
     while let Some(current) = next {
+        if is_tls(current) {
+            return NetworkErrorKind::Tls;
+        }
         if let Some(io) = current.downcast_ref::<io::Error>() {
             found = match io.kind() {
                 io::ErrorKind::TimedOut => Some(NetworkErrorKind::Timeout),
@@ -261,8 +270,27 @@ pub(crate) fn classify(error: &reqwest::Error) -> NetworkErrorKind {
     }
 }
 
+/// Whether `error` is a rustls error, or an `io::Error` carrying one, perhaps inside another
+/// `io::Error` (`io::Error::source` skips the error it carries, so `source()` alone never
+/// reaches it).
+fn is_tls(error: &(dyn StdError + 'static)) -> bool {
+    let mut current = error;
+    loop {
+        if current.is::<rustls::Error>() {
+            return true;
+        }
+        match current
+            .downcast_ref::<io::Error>()
+            .and_then(io::Error::get_ref)
+        {
+            Some(inner) => current = inner,
+            None => return false,
+        }
+    }
+}
+
 /// The `Display` of an error and all its sources, joined by `: `.
-fn chain_message(error: &(dyn StdError + 'static)) -> String {
+pub(crate) fn chain_message(error: &(dyn StdError + 'static)) -> String {
     let mut message = error.to_string();
     let mut next = error.source();
     while let Some(current) = next {

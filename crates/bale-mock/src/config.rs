@@ -3,10 +3,11 @@
 use bale_api::Dialect;
 
 use crate::scenario::Scenario;
+use crate::tls::TlsSettings;
 use crate::Clock;
 
-/// How a mock server behaves. `Config::default()` is the zero-config server: Bale dialect,
-/// real time, every well-formed token an active bot.
+/// How a mock server behaves. `Config::default()` is the zero-config server: plain HTTP,
+/// Bale dialect, real time, every well-formed token an active bot.
 #[derive(Clone, Debug)]
 pub struct Config {
     /// Which real server's wording to reproduce where Bale and Telegram differ.
@@ -17,6 +18,8 @@ pub struct Config {
     pub journal_capacity: usize,
     /// The scenario to run (zero-config by default).
     pub scenario: Scenario,
+    /// Serve HTTPS with this certificate; plain HTTP when `None` (the default).
+    pub tls: Option<TlsSettings>,
 }
 
 impl Default for Config {
@@ -26,6 +29,7 @@ impl Default for Config {
             clock: Clock::system(),
             journal_capacity: 10_000,
             scenario: Scenario::zero_config(),
+            tls: None,
         }
     }
 }
@@ -46,6 +50,12 @@ impl Config {
     /// Sets the clock.
     pub fn clock(mut self, clock: Clock) -> Config {
         self.clock = clock;
+        self
+    }
+
+    /// Serves HTTPS with `tls` (for example [`TlsSettings::generate`]).
+    pub fn tls(mut self, tls: TlsSettings) -> Config {
+        self.tls = Some(tls);
         self
     }
 }

@@ -11,15 +11,19 @@
 //! # }
 //! ```
 //!
-//! In tests, [`MockServer::start`] gives a server on a free loopback port.
+//! In tests, [`MockServer::start`] gives a server on a free loopback port
+//! (`MockServer::builder().tls()` for HTTPS).
 //!
 //! # Layout
 //!
 //! - [`server`]: [`serve`]`(listener, config, shutdown)`, the accept loop with graceful
 //!   shutdown.
+//! - [`tls`]: HTTPS: [`TlsSettings`] (a certificate generated at start, or PEM files) and
+//!   the per-connection handshake.
 //! - [`service`]: the hyper adapter: body collection, envelope → HTTP response.
 //! - `transport`: a reply carried out on the socket: its delay, then the answer or its
-//!   fault (reset, hang, empty reply, truncated or dripped body, proxy pages).
+//!   fault (reset, hang, empty reply, truncated or dripped body, proxy pages), over TCP or
+//!   TLS.
 //! - [`route`]: [`Mock`], the server's state, and routing apart from transport
 //!   ([`Mock::handle`]: [`RawRequest`] → envelope).
 //! - [`reply`]: [`Reply`], a decided answer (status, JSON body, delay, fault).
@@ -51,6 +55,7 @@ pub mod server;
 pub mod service;
 pub mod state;
 pub mod testing;
+pub mod tls;
 mod transport;
 
 pub use clock::Clock;
@@ -62,3 +67,4 @@ pub use route::{Mock, RawRequest};
 pub use scenario::Scenario;
 pub use server::{serve, serve_mock};
 pub use testing::MockServer;
+pub use tls::{LoopbackCertificates, TlsError, TlsSettings};

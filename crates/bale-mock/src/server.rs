@@ -1,9 +1,10 @@
-//! The accept loop: one hyper HTTP/1.1 connection task per socket, all watched by
-//! hyper-util's `GracefulShutdown` so that a shutdown drains in-flight requests.
+//! The accept loop: one task per accepted socket — its TLS handshake when the server serves
+//! HTTPS, then a hyper HTTP/1.1 connection — all watched by hyper-util's `GracefulShutdown`
+//! so that a shutdown drains in-flight requests.
 //!
-//! Each connection task also holds a spare handle on its socket and a shutdown flag, so that
-//! faults can reset or cut the connection and hanging or sleeping requests end at shutdown
-//! instead of holding the drain up (see `transport`).
+//! Each connection task lends its stream to hyper and takes it back when hyper is done, and
+//! holds a shutdown flag, so that faults can reset or cut the connection and hanging or
+//! sleeping requests end at shutdown instead of holding the drain up (see `transport`).
 
 use std::future::Future;
 use std::io;
@@ -13,20 +14,21 @@ use std::time::Duration;
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
 use hyper_util::rt::TokioIo;
-use hyper_util::server::graceful::GracefulShutdown;
+use hyper_util::server::graceful::{GracefulShutdown, Watcher};
 use tokio::net::TcpListener;
 use tokio::sync::watch;
 
 use crate::route::Mock;
 use crate::service::{self, Router};
-use crate::transport::{self, Connection};
+use crate::tls::{self, TlsSettings};
+use crate::transport::{self, Connection, Stream};
 use crate::Config;
 
 /// How long a shutdown waits for in-flight requests before giving up on them.
 const DRAIN_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// Serves the fake Bot API on `listener` until `shutdown` completes, then stops accepting,
-/// drains in-flight requests and returns.
+/// drains in-flight requests and returns. With [`Config::tls`] it serves HTTPS.
 pub async fn serve(
     listener: TcpListener,
     config: Config,
@@ -42,15 +44,18 @@ pub async fn serve_mock(
     mock: Arc<Mock>,
     shutdown: impl Future<Output = ()>,
 ) -> io::Result<()> {
-    serve_router(listener, mock, shutdown).await
+    let tls = mock.config().tls.clone();
+    serve_router(listener, mock, tls, shutdown).await
 }
 
 /// [`serve_mock`] for any [`Router`]: the transport's own tests script replies with it.
 pub(crate) async fn serve_router<R: Router>(
     listener: TcpListener,
     router: Arc<R>,
+    tls: Option<TlsSettings>,
     shutdown: impl Future<Output = ()>,
 ) -> io::Result<()> {
+    let acceptor = tls.as_ref().map(TlsSettings::acceptor);
     let mut builder = http1::Builder::new();
     // tdlib sends no Date header and title-cased names.
     builder.auto_date_header(false).title_case_headers(true);
@@ -76,14 +81,27 @@ pub(crate) async fn serve_router<R: Router>(
         if let Err(error) = stream.set_nodelay(true) {
             tracing::debug!(%error, "TCP_NODELAY not set");
         }
-        let (connection, spare) = Connection::accept(&stream, stopping.clone());
+        let connection = Connection::new(stopping.clone());
+        // Watched from now on, handshake included: a shutdown waits for it (briefly: a
+        // handshake ends at the shutdown signal).
+        let watcher = graceful.watcher();
         let router = Arc::clone(&router);
-        let context = Arc::clone(&connection);
-        let service = service_fn(move |request| {
-            service::answer(Arc::clone(&router), Arc::clone(&context), request)
-        });
-        let hyper = graceful.watch(builder.serve_connection(TokioIo::new(stream), service));
-        tokio::spawn(transport::drive(hyper, connection, spare));
+        let builder = builder.clone();
+        match &acceptor {
+            None => {
+                tokio::spawn(run_connection(stream, router, connection, builder, watcher));
+            }
+            Some(acceptor) => {
+                let acceptor = acceptor.clone();
+                tokio::spawn(async move {
+                    let stopped = connection.stopped();
+                    let Some(stream) = tls::handshake(&acceptor, stream, stopped).await else {
+                        return;
+                    };
+                    run_connection(stream, router, connection, builder, watcher).await;
+                });
+            }
+        }
     }
 
     drop(listener);
@@ -96,4 +114,22 @@ pub(crate) async fn serve_router<R: Router>(
         tracing::warn!("in-flight requests did not finish in time; dropping them");
     }
     Ok(())
+}
+
+/// Serves HTTP/1.1 on one accepted (and, for HTTPS, handshaken) stream until the connection
+/// ends, then ends it as a fault may have asked.
+async fn run_connection<R: Router, S: Stream>(
+    stream: S,
+    router: Arc<R>,
+    connection: Arc<Connection>,
+    builder: http1::Builder,
+    watcher: Watcher,
+) {
+    let context = Arc::clone(&connection);
+    let service = service_fn(move |request| {
+        service::answer(Arc::clone(&router), Arc::clone(&context), request)
+    });
+    let (lent, returned) = transport::lend(stream);
+    let hyper = watcher.watch(builder.serve_connection(TokioIo::new(lent), service));
+    transport::drive(hyper, connection, returned).await;
 }

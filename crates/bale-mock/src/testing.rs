@@ -4,6 +4,8 @@
 //! from a plain `#[test]` and from `#[tokio::test]`, and stops gracefully when dropped.
 //! Its clock is manual by default: time moves only when the test calls
 //! [`MockServer::advance`], so the 600-second rules are crossed without sleeping.
+//! [`MockServerBuilder::tls`] serves HTTPS with a certificate generated at start; a client
+//! trusts [`MockServer::ca_pem`].
 
 use std::net::SocketAddr;
 use std::sync::{mpsc, Arc};
@@ -15,6 +17,7 @@ use tokio::sync::oneshot;
 
 use crate::journal::JournalEntry;
 use crate::route::Mock;
+use crate::tls::TlsSettings;
 use crate::{serve_mock, Clock, Config, Scenario};
 
 /// A running mock server for tests. Dropping it shuts it down.
@@ -60,6 +63,19 @@ impl MockServerBuilder {
     pub fn scenario_named(self, name_or_path: &str) -> MockServerBuilder {
         let scenario = Scenario::load(name_or_path).unwrap_or_else(|error| panic!("{error}"));
         self.scenario(scenario)
+    }
+
+    /// Serves HTTPS with a freshly generated CA and a certificate for `127.0.0.1` it
+    /// signed; [`MockServer::uri`] is then `https://…`, and a client trusts
+    /// [`MockServer::ca_pem`].
+    ///
+    /// # Panics
+    /// If the certificate cannot be generated.
+    pub fn tls(mut self) -> MockServerBuilder {
+        let tls = TlsSettings::generate()
+            .unwrap_or_else(|error| panic!("bale-mock: cannot set up TLS: {error}"));
+        self.config = self.config.tls(tls);
+        self
     }
 
     /// Starts the server.
@@ -129,9 +145,22 @@ impl MockServer {
         }
     }
 
-    /// The base URL to give a client, e.g. `http://127.0.0.1:41234` (no trailing slash).
+    /// The base URL to give a client, e.g. `http://127.0.0.1:41234`, or
+    /// `https://127.0.0.1:41234` when serving HTTPS (no trailing slash).
     pub fn uri(&self) -> String {
-        format!("http://{}", self.address)
+        let scheme = if self.mock.config().tls.is_some() {
+            "https"
+        } else {
+            "http"
+        };
+        format!("{scheme}://{}", self.address)
+    }
+
+    /// The PEM certificate of the CA that signed the server's certificate, for a client to
+    /// trust: `Some` when the server serves HTTPS with a generated certificate
+    /// ([`MockServerBuilder::tls`]).
+    pub fn ca_pem(&self) -> Option<&str> {
+        self.mock.config().tls.as_ref()?.ca_pem()
     }
 
     /// The socket address the server listens on.

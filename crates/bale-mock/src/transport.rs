@@ -1,5 +1,5 @@
 //! Carrying out a [`Reply`] on the socket: its delay, then the answer or its [`Fault`], each
-//! real on the wire.
+//! real on the wire, over plain TCP and over TLS alike.
 //!
 //! Everything here runs in the connection's own task after routing has returned, so no lock
 //! is held while a reply sleeps, hangs or drips, and one slow connection never holds up
@@ -7,11 +7,16 @@
 //!
 //! hyper writes every answer that is a well-formed HTTP response, however wrong its body (a
 //! proxy's page, malformed JSON, a dripped body). The faults hyper will not produce — a reset,
-//! a close without an answer, a body cut short of its `Content-Length` — are carried out on a
-//! spare handle of the socket, kept from accept time: the service records how the connection
-//! must [end](Ending) and fails, hyper drops its handle without writing anything, and
-//! [`drive`] finishes on the spare handle (linger 0 and close for an RST; the raw bytes, then
-//! a FIN).
+//! a close without an answer, a body cut short of its `Content-Length` — are carried out by
+//! the connection's task once hyper is done: hyper only borrows the stream ([`io::Lent`]),
+//! the service records how the connection must [end](Ending) and fails, hyper gives the
+//! stream back without writing anything, and [`drive`] ends it:
+//!
+//! - a reset: linger 0 on the TCP socket, then close, so the kernel sends an RST (over TLS
+//!   too: no `close_notify`, the TCP connection is simply reset);
+//! - a close, perhaps after some bytes (a truncated answer's head and the first half of its
+//!   body): the bytes are written through the stream, so over TLS they are encrypted like
+//!   any answer, then the stream is shut down — over TLS a `close_notify` alert, then a FIN.
 //!
 //! On shutdown nothing waits for the clock: a delay is cut short and its answer sent, a drip
 //! sends the rest of its body at once, and a hang closes its connection.
@@ -19,7 +24,6 @@
 use std::convert::Infallible;
 use std::fmt;
 use std::future::Future;
-use std::net::Shutdown;
 use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
@@ -30,17 +34,22 @@ use http_body_util::combinators::UnsyncBoxBody;
 use http_body_util::{Either, Full, StreamBody};
 use hyper::body::Frame;
 use hyper::ext::ReasonPhrase;
-use socket2::{SockRef, Socket};
+use socket2::SockRef;
 use tokio::io::AsyncWriteExt;
-use tokio::sync::watch;
+use tokio::sync::{oneshot, watch};
 use tokio::time::Instant;
 
 use crate::fault::Fault;
 use crate::reply::Reply;
 use crate::service::to_response;
 
+pub(crate) mod io;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tls_tests;
+
+pub(crate) use io::{lend, Stream};
 
 /// The body of every answer: a whole one (the usual case, as cheap as before) or a dripped
 /// one.
@@ -82,29 +91,17 @@ pub(crate) struct Connection {
 }
 
 impl Connection {
-    /// The context of a freshly accepted `stream`, and a spare handle on its socket (none if
-    /// the descriptor could not be duplicated: then resets and raw writes become plain
-    /// closes). `stopping` turns true when the server shuts down.
-    pub(crate) fn accept(
-        stream: &tokio::net::TcpStream,
-        stopping: watch::Receiver<bool>,
-    ) -> (Arc<Connection>, Option<Socket>) {
-        let spare = match SockRef::from(stream).try_clone() {
-            Ok(spare) => Some(spare),
-            Err(error) => {
-                tracing::warn!(%error, "no spare socket handle: resets will be plain closes");
-                None
-            }
-        };
-        let connection = Connection {
+    /// The context of a freshly accepted connection; `stopping` turns true when the server
+    /// shuts down.
+    pub(crate) fn new(stopping: watch::Receiver<bool>) -> Arc<Connection> {
+        Arc::new(Connection {
             stopping,
             ending: OnceLock::new(),
-        };
-        (Arc::new(connection), spare)
+        })
     }
 
     /// Resolves once the server is shutting down (or gone).
-    async fn stopped(&self) {
+    pub(crate) async fn stopped(&self) {
         stopped(self.stopping.clone()).await;
     }
 
@@ -162,13 +159,18 @@ pub(crate) async fn carry_out(
 }
 
 /// Drives one hyper connection to its end, then carries out the [`Ending`] its service asked
-/// for on the `spare` handle. Dropping `spare` closes the socket for good.
-pub(crate) async fn drive<F>(hyper: F, connection: Arc<Connection>, spare: Option<Socket>)
-where
+/// for on the stream hyper borrowed (`returned` gives it back). Dropping the stream closes
+/// the connection for good.
+pub(crate) async fn drive<F, S>(
+    hyper: F,
+    connection: Arc<Connection>,
+    returned: oneshot::Receiver<S>,
+) where
     F: Future<Output = Result<(), hyper::Error>>,
+    S: Stream,
 {
-    // The hyper connection, and with it hyper's handle on the socket, is dropped as this
-    // await completes, so from here on `spare` is the only handle left.
+    // The hyper connection, and with it the loan of the stream, is dropped as this await
+    // completes, so the stream is back by then.
     let result = hyper.await;
     let Some(ending) = connection.ending.get().cloned() else {
         if let Err(error) = result {
@@ -176,50 +178,41 @@ where
         }
         return;
     };
-    let Some(spare) = spare else {
+    let mut returned = returned;
+    let Ok(stream) = returned.try_recv() else {
+        tracing::debug!("the stream did not come back from hyper: closing");
         return;
     };
     match ending {
         Ending::Reset => {
             // The last close of a socket with linger 0 sends an RST and drops what is unsent.
-            if let Err(error) = spare.set_linger(Some(Duration::ZERO)) {
+            if let Err(error) = SockRef::from(stream.tcp()).set_linger(Some(Duration::ZERO)) {
                 tracing::debug!(%error, "SO_LINGER not set: closing without a reset");
             }
-            drop(spare);
+            drop(stream);
         }
-        Ending::Close(bytes) => close(spare, bytes, &connection).await,
+        Ending::Close(bytes) => close(stream, bytes, &connection).await,
     }
 }
 
-/// Writes `bytes` on `spare`, then sends a FIN and closes.
-async fn close(spare: Socket, bytes: Bytes, connection: &Connection) {
-    if bytes.is_empty() {
-        if let Err(error) = spare.shutdown(Shutdown::Write) {
-            tracing::debug!(%error, "shutdown failed");
+/// Writes `bytes` through `stream` (encrypted, over TLS), then shuts it down (over TLS a
+/// `close_notify`, then a FIN) and closes it.
+async fn close<S: Stream>(mut stream: S, bytes: Bytes, connection: &Connection) {
+    let finish = async {
+        if !bytes.is_empty() {
+            stream.write_all(&bytes).await?;
         }
-        return;
-    }
-    let stream = std::net::TcpStream::from(spare);
-    // Shared with hyper's handle already (same open file), but from_std requires it.
-    let registered = stream
-        .set_nonblocking(true)
-        .and_then(|()| tokio::net::TcpStream::from_std(stream));
-    let mut stream = match registered {
-        Ok(stream) => stream,
-        Err(error) => {
-            tracing::debug!(%error, "spare socket handle not usable: closing");
-            return;
-        }
+        stream.shutdown().await
     };
     tokio::select! {
-        written = stream.write_all(&bytes) => if let Err(error) = written {
-            tracing::debug!(%error, "raw write failed");
+        // Tried first: at shutdown (a hang ends then) the close still goes out when the
+        // socket takes it at once.
+        biased;
+        finished = finish => if let Err(error) = finished {
+            tracing::debug!(%error, "closing write failed");
         },
         // A client that does not read must not keep the task alive past shutdown.
         () = connection.stopped() => {}
-    }
-    if let Err(error) = stream.shutdown().await {
-        tracing::debug!(%error, "shutdown failed");
     }
 }
 

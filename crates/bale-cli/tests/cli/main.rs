@@ -5,3 +5,4 @@ mod scenario_calls;
 mod scenarios;
 mod serve;
 mod support;
+mod tls;

@@ -8,7 +8,10 @@ pub const TOKEN: &str = "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw";
 /// The binary under test.
 pub fn bale_mock() -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_bale-mock"));
-    command.env_remove("BALE_TOKEN").env_remove("BALE_BASE_URL");
+    command
+        .env_remove("BALE_TOKEN")
+        .env_remove("BALE_BASE_URL")
+        .env_remove("BALE_CA_CERT");
     command
 }
 

@@ -158,3 +158,24 @@ async fn a_bad_base_url_is_rejected_before_any_request() {
     let error = Client::new(&format!("http://127.0.0.1/bot{TOKEN}?x"), TOKEN).unwrap_err();
     assert!(!format!("{error} {error:?}").contains(SECRET), "{error:?}");
 }
+
+#[tokio::test]
+async fn https_to_a_server_that_does_not_speak_tls_is_tls() {
+    // Answers plain HTTP at once, whatever it is sent.
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        while let Ok((mut stream, _)) = listener.accept().await {
+            use tokio::io::AsyncWriteExt;
+            let _ = stream
+                .write_all(b"HTTP/1.1 400 Bad Request\r\ncontent-length: 0\r\n\r\n")
+                .await;
+        }
+    });
+    let error = fail(&format!("https://{address}")).await;
+    assert_eq!(network_kind(&error), NetworkErrorKind::Tls);
+    assert!(
+        error.to_string().starts_with("network error (tls): "),
+        "{error}"
+    );
+}

@@ -20,9 +20,10 @@ use crate::reply::Reply;
 use crate::route::RawRequest;
 use crate::server::serve_router;
 use crate::service::Router;
+use crate::tls::TlsSettings;
 
 /// Long enough for anything that should happen at once; never a timing assertion.
-const PATIENCE: Duration = Duration::from_secs(5);
+pub(super) const PATIENCE: Duration = Duration::from_secs(5);
 
 /// Answers every request with what the closure decides from its path.
 struct Script(Box<dyn Fn(&str) -> Reply + Send + Sync>);
@@ -33,20 +34,29 @@ impl Router for Script {
     }
 }
 
-struct Server {
-    address: SocketAddr,
+pub(super) struct Server {
+    pub(super) address: SocketAddr,
     stop: oneshot::Sender<()>,
     task: JoinHandle<std::io::Result<()>>,
 }
 
 impl Server {
     async fn start(script: impl Fn(&str) -> Reply + Send + Sync + 'static) -> Server {
+        Server::start_with(None, script).await
+    }
+
+    /// A server answering with `script`, over TLS with `tls`.
+    pub(super) async fn start_with(
+        tls: Option<TlsSettings>,
+        script: impl Fn(&str) -> Reply + Send + Sync + 'static,
+    ) -> Server {
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
         let address = listener.local_addr().unwrap();
         let (stop, stopped) = oneshot::channel::<()>();
         let task = tokio::spawn(serve_router(
             listener,
             Arc::new(Script(Box::new(script))),
+            tls,
             async {
                 let _ = stopped.await;
             },
@@ -59,7 +69,7 @@ impl Server {
     }
 
     /// Signals shutdown and asserts that `serve` returns well before its drain timeout.
-    async fn shut_down(self) {
+    pub(super) async fn shut_down(self) {
         self.stop.send(()).unwrap();
         timeout(PATIENCE, self.task)
             .await
@@ -69,7 +79,7 @@ impl Server {
     }
 }
 
-fn ok() -> Reply {
+pub(super) fn ok() -> Reply {
     Reply::api(&Envelope::Ok(json!({
         "id": 123456789,
         "is_bot": true,
@@ -78,7 +88,7 @@ fn ok() -> Reply {
     })))
 }
 
-fn with(fault: Fault) -> Reply {
+pub(super) fn with(fault: Fault) -> Reply {
     Reply {
         fault: Some(fault),
         ..ok()
@@ -103,7 +113,7 @@ async fn read_to_eof(stream: &mut TcpStream) -> std::io::Result<Vec<u8>> {
 }
 
 /// The head (up to the blank line) and whatever followed it in `raw`.
-fn split(raw: &[u8]) -> (String, Vec<u8>) {
+pub(super) fn split(raw: &[u8]) -> (String, Vec<u8>) {
     let end = raw
         .windows(4)
         .position(|w| w == b"\r\n\r\n")
@@ -114,14 +124,14 @@ fn split(raw: &[u8]) -> (String, Vec<u8>) {
     )
 }
 
-fn header<'h>(head: &'h str, name: &str) -> Option<&'h str> {
+pub(super) fn header<'h>(head: &'h str, name: &str) -> Option<&'h str> {
     head.lines().skip(1).find_map(|line| {
         let (key, value) = line.split_once(": ")?;
         key.eq_ignore_ascii_case(name).then_some(value)
     })
 }
 
-fn content_length(head: &str) -> usize {
+pub(super) fn content_length(head: &str) -> usize {
     header(head, "content-length").unwrap().parse().unwrap()
 }
 

@@ -7,4 +7,5 @@ mod lifecycle;
 mod scenarios;
 mod shutdown;
 mod support;
+mod tls;
 mod wire_formats;
