@@ -3,4 +3,5 @@
 
 mod operations;
 mod scenarios;
+mod shapes;
 mod support;

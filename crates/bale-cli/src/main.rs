@@ -6,8 +6,10 @@
 //! - `serve.rs`: `bale-mock serve`.
 //! - `call.rs`: `bale-mock call`.
 //! - `scenarios.rs`: `bale-mock scenarios list|check`.
+//! - `contract.rs`: `bale-mock contract`.
 
 mod call;
+mod contract;
 mod scenarios;
 mod serve;
 
@@ -34,9 +36,10 @@ const EXIT_CODES: &str = "\
 Exit codes:
   0  success
   1  the API answered an error (printed on stderr), the server could not start,
-     or a scenario file has mistakes
+     a scenario file has mistakes, or `contract` found drift
   2  usage error
-  3  network error (connect refused, reset, timeout, closed without a reply)
+  3  network error (connect refused, reset, timeout, closed without a reply;
+     a TLS failure; for `contract`: a case got no answer)
   4  invalid response (not a Bot API envelope)";
 
 #[derive(Parser)]
@@ -52,6 +55,8 @@ enum Command {
     Serve(serve::ServeArgs),
     /// Call a Bot API method and print what the n8n BaleMessenger node outputs.
     Call(call::CallArgs),
+    /// Check a target (the in-process mock, or the real API) against the contract snapshots.
+    Contract(contract::ContractArgs),
     /// List the shipped scenarios, or check scenario files.
     #[command(subcommand)]
     Scenarios(scenarios::ScenariosCommand),
@@ -63,6 +68,7 @@ fn main() -> ExitCode {
         Command::Serve(args) => serve::run(args),
         Command::Call(args) => call::run(args),
         Command::Scenarios(command) => scenarios::run(command),
+        Command::Contract(args) => contract::run_contract(args),
     };
     ExitCode::from(code)
 }

@@ -10,8 +10,8 @@ use serde_json::{Map, Value};
 use url::Url;
 
 pub use crate::builder::ClientBuilder;
-use crate::error::{Error, InvalidReason, NetworkErrorKind};
-use crate::redact::excerpt;
+use crate::error::Error;
+use crate::raw::read_body;
 use crate::response::{interpret, retry_after_header, typed};
 use crate::RetryPolicy;
 
@@ -122,7 +122,7 @@ impl Client {
 
     /// One request and its interpretation.
     async fn send(&self, method: &str, body: &Value) -> Result<(u16, Value), Error> {
-        let mut response = self
+        let response = self
             .http
             .post(self.method_url(method))
             .json(body)
@@ -131,29 +131,12 @@ impl Client {
             .map_err(|error| Error::network(error, &self.token))?;
         let status = response.status().as_u16();
         let retry_after = retry_after_header(response.headers());
-        let mut bytes = Vec::new();
-        loop {
-            match response.chunk().await {
-                Ok(Some(chunk)) => bytes.extend_from_slice(&chunk),
-                Ok(None) => break,
-                Err(error) => {
-                    let error = Error::network(error, &self.token);
-                    if error.network_kind() == Some(NetworkErrorKind::Timeout) {
-                        return Err(error);
-                    }
-                    return Err(Error::InvalidResponse {
-                        status,
-                        excerpt: excerpt(&bytes, &self.token),
-                        reason: InvalidReason::Truncated,
-                    });
-                }
-            }
-        }
+        let bytes = read_body(response, status, &self.token).await?;
         interpret(status, retry_after, &bytes, &self.token).map(|result| (status, result))
     }
 
     /// `<base>/bot<token>/<method>`, each part one path segment (percent-encoded as needed).
-    fn method_url(&self, method: &str) -> Url {
+    pub(crate) fn method_url(&self, method: &str) -> Url {
         let mut url = self.base_url.clone();
         // `build` checked that the base URL can have path segments.
         if let Ok(mut segments) = url.path_segments_mut() {

@@ -15,6 +15,8 @@
 //!   [`ClientBuilder`] (base URL, timeouts, retry policy; written in the private `builder`).
 //! - [`error`]: [`Error`], with [`NetworkErrorKind`] and [`InvalidReason`] to classify
 //!   transport failures and unusable bodies.
+//! - [`raw`]: [`Client::call_raw`], one request in a chosen [`Encoding`] and the answer as
+//!   it came ([`RawAnswer`]).
 //! - [`retry`]: [`RetryPolicy`], opt-in retrying of rate-limited calls.
 //! - [`operation`]: [`Operation`], a method run the way the n8n BaleMessenger node runs it,
 //!   giving that node's output item.
@@ -26,6 +28,7 @@ mod builder;
 pub mod client;
 pub mod error;
 pub mod operation;
+pub mod raw;
 mod redact;
 mod response;
 pub mod retry;
@@ -35,4 +38,5 @@ pub use client::{
 };
 pub use error::{Error, InvalidReason, NetworkErrorKind};
 pub use operation::Operation;
+pub use raw::{Encoding, RawAnswer};
 pub use retry::RetryPolicy;

@@ -208,7 +208,10 @@ impl Mock {
             if let (Some(state), Some(bot)) = (then.bot_state, bot) {
                 let scenario = engine.scenario();
                 let new = Bot::in_state(state, now.as_secs_f64(), scenario.closing);
-                self.bots.with(bot, |slot| *slot = new);
+                self.bots.with(bot, |slot| {
+                    slot.access = new.access;
+                    slot.instance = new.instance;
+                });
             }
             if let Some(answer) = &then.answer {
                 decision.envelope = answer.clone();
@@ -256,11 +259,10 @@ impl Mock {
             None if scenario.unknown_tokens == UnknownTokens::Reject => return Err(rejected()),
             _ => {}
         }
-        if self
-            .bots
-            .get(bot)
-            .is_some_and(|b| b.access != Access::Active)
-        {
+        let accepted = self.bots.with(bot, |b| {
+            b.claim(token.expose()) && b.access == Access::Active
+        });
+        if !accepted {
             return Err(rejected());
         }
         engine

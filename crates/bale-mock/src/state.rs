@@ -71,6 +71,20 @@ pub struct Bot {
     pub access: Access,
     /// Its instance; `None` until the server first sees it.
     pub instance: Option<Instance>,
+    /// A hash of the token that claimed the bot id: a bot has one token, so another secret
+    /// for the same id is an unknown token (the token itself is never kept).
+    pub token_hash: Option<u64>,
+}
+
+impl Bot {
+    /// Whether `token` may act as this bot: the first token seen for a bot id claims it.
+    pub fn claim(&mut self, token: &str) -> bool {
+        use std::hash::{Hash, Hasher};
+        let mut hasher = std::collections::hash_map::DefaultHasher::new();
+        token.hash(&mut hasher);
+        let hash = hasher.finish();
+        *self.token_hash.get_or_insert(hash) == hash
+    }
 }
 
 impl Bot {
@@ -102,7 +116,11 @@ impl Bot {
             ),
             BotState::Closed => (Access::Active, Some(Instance::Closed)),
         };
-        Bot { access, instance }
+        Bot {
+            access,
+            instance,
+            token_hash: None,
+        }
     }
 }
 

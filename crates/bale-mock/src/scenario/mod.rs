@@ -6,12 +6,14 @@
 //! checkout.
 //!
 //! - `file`: the TOML as written (serde), `validate`: from that to a checked [`Scenario`],
-//!   `model`: the checked form, `error`: errors with file, line and column.
+//!   `model`: the checked form, `error`: errors with file, line and column, `values`:
+//!   ranges, TOML values and spelling suggestions.
 
 mod error;
 mod file;
 mod model;
 mod validate;
+mod values;
 
 use std::path::Path;
 

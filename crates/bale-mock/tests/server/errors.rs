@@ -179,3 +179,18 @@ async fn a_misplaced_token_is_not_journaled_either() {
     let exported = serde_json::to_string(&server.received_requests()).unwrap();
     assert!(!exported.contains("AAHdqTcv"), "{exported}");
 }
+
+#[tokio::test]
+async fn a_bot_has_one_token_the_first_seen() {
+    let server = MockServer::start();
+    let other_secret = "123456789:BBHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw";
+    call(&server, TOKEN, "getMe").await.result();
+    assert_eq!(
+        call(&server, other_secret, "getMe").await.error(),
+        (403, "Bad Request: Token not found")
+    );
+    call(&server, TOKEN, "getMe").await.result();
+    // A reset forgets which token claimed the bot.
+    server.reset();
+    call(&server, other_secret, "getMe").await.result();
+}
