@@ -80,15 +80,9 @@ fn prepare(args: &CallArgs) -> Result<(Client, Value), String> {
 }
 
 fn call(client: &Client, method: &str, params: &Value) -> u8 {
-    let runtime = match tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-    {
+    let runtime = match crate::client_runtime() {
         Ok(runtime) => runtime,
-        Err(error) => {
-            eprintln!("bale-mock: cannot start the runtime: {error}");
-            return exit::NETWORK;
-        }
+        Err(code) => return code,
     };
     let operation = Operation::from_name(method);
     match runtime.block_on(operation.run(client, params)) {

@@ -83,15 +83,9 @@ pub fn run_contract(args: ContractArgs) -> u8 {
         rate_limit_budget: Duration::from_secs(args.rate_limit_budget),
         timeout: Duration::from_secs(args.timeout),
     };
-    let runtime = match tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-    {
+    let runtime = match crate::client_runtime() {
         Ok(runtime) => runtime,
-        Err(error) => {
-            eprintln!("bale-mock: cannot start the runtime: {error}");
-            return exit::NETWORK;
-        }
+        Err(code) => return code,
     };
     let report = match runtime.block_on(run(&options)) {
         Ok(report) => report,

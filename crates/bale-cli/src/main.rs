@@ -72,3 +72,14 @@ fn main() -> ExitCode {
     };
     ExitCode::from(code)
 }
+
+/// The single-threaded runtime a client command runs on, or the exit code to stop with.
+fn client_runtime() -> Result<tokio::runtime::Runtime, u8> {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|error| {
+            eprintln!("bale-mock: cannot start the runtime: {error}");
+            exit::NETWORK
+        })
+}

@@ -1,43 +1,24 @@
 //! `bale-mock contract`: against the in-process mock, and end to end against a mock served
 //! over HTTPS standing in for the real API — with a scenario that drifts.
 
-use std::io::{BufRead, BufReader};
-use std::path::{Path, PathBuf};
-use std::process::{Child, Stdio};
+use std::path::Path;
 
-use crate::support::{bale_mock, transcript};
+use crate::support::{bale_mock, serve, transcript, Scratch, Served};
 
 const TOKEN: &str = "100000000:AAContractContractContractContr";
 
-fn temp_dir(name: &str) -> PathBuf {
-    let dir =
-        std::env::temp_dir().join(format!("bale-mock-contract-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
-
-/// `bale-mock serve --tls` with `args`; returns the process and its https base URL.
-fn serve_tls(dir: &Path, args: &[&str]) -> (Child, String) {
-    let mut child = bale_mock()
-        .args(["serve", "--listen", "127.0.0.1:0", "--tls", "--tls-ca-out"])
-        .arg(dir.join("ca.pem"))
-        .args(args)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let url = line
-        .trim_end()
-        .strip_prefix("listening on ")
-        .unwrap()
-        .to_owned();
-    assert!(url.starts_with("https://127.0.0.1:"), "{url}");
-    (child, url)
+/// `bale-mock serve --tls` with `args`, its CA written to `dir/ca.pem`.
+fn serve_tls(dir: &Scratch, args: &[&str]) -> Served {
+    let ca = dir.file("ca.pem");
+    let mut all = vec!["--tls", "--tls-ca-out", ca.to_str().unwrap()];
+    all.extend_from_slice(args);
+    let served = serve(&all);
+    assert!(
+        served.base_url.starts_with("https://127.0.0.1:"),
+        "{}",
+        served.base_url
+    );
+    served
 }
 
 fn contract(url: &str, extra: &[&str]) -> std::process::Output {
@@ -75,10 +56,11 @@ fn passes_with_no_arguments() {
 
 #[test]
 fn https_target_that_keeps_the_contract_passes_and_skips_destructive_cases() {
-    let dir = temp_dir("keeps");
+    let dir = Scratch::new("contract-keeps");
     let scenario = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scenarios/default.toml");
-    let (mut server, url) = serve_tls(&dir, &["--scenario", scenario.to_str().unwrap()]);
-    let ca = dir.join("ca.pem");
+    let server = serve_tls(&dir, &["--scenario", scenario.to_str().unwrap()]);
+    let url = server.base_url.clone();
+    let ca = dir.file("ca.pem");
     let output = contract(&url, &["--ca-cert", ca.to_str().unwrap()]);
     let text = stdout(&output);
     assert_eq!(output.status.code(), Some(0), "{}", transcript(&output));
@@ -92,17 +74,17 @@ fn https_target_that_keeps_the_contract_passes_and_skips_destructive_cases() {
     );
     assert_eq!(output.status.code(), Some(0), "{}", transcript(&output));
     assert!(stdout(&output).contains("12 passed, 0 drifted, 0 skipped"));
-    server.kill().unwrap();
-    server.wait().unwrap();
+    drop(server);
 }
 
 #[test]
 fn https_target_that_drifted_is_reported_precisely() {
-    let dir = temp_dir("drift");
+    let dir = Scratch::new("contract-drift");
     let drift = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/cli/fixtures/drift.toml");
-    let (mut server, url) = serve_tls(&dir, &["--scenario", drift.to_str().unwrap()]);
-    let ca = dir.join("ca.pem");
-    let (junit, json) = (dir.join("report.xml"), dir.join("report.json"));
+    let server = serve_tls(&dir, &["--scenario", drift.to_str().unwrap()]);
+    let url = server.base_url.clone();
+    let ca = dir.file("ca.pem");
+    let (junit, json) = (dir.file("report.xml"), dir.file("report.json"));
     let output = contract(
         &url,
         &[
@@ -116,8 +98,7 @@ fn https_target_that_drifted_is_reported_precisely() {
             "get_me",
         ],
     );
-    server.kill().unwrap();
-    server.wait().unwrap();
+    drop(server);
     assert_eq!(
         output.status.code(),
         Some(1),
@@ -163,11 +144,12 @@ fn https_target_that_drifted_is_reported_precisely() {
 
 #[test]
 fn update_writes_pending_snapshots_for_review() {
-    let dir = temp_dir("update");
+    let dir = Scratch::new("contract-update");
     let drift = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/cli/fixtures/drift.toml");
-    let (mut server, url) = serve_tls(&dir, &["--scenario", drift.to_str().unwrap()]);
-    let snapshots = dir.join("shapes");
-    let ca = dir.join("ca.pem");
+    let server = serve_tls(&dir, &["--scenario", drift.to_str().unwrap()]);
+    let url = server.base_url.clone();
+    let snapshots = dir.file("shapes");
+    let ca = dir.file("ca.pem");
     let output = contract(
         &url,
         &[
@@ -180,8 +162,7 @@ fn update_writes_pending_snapshots_for_review() {
             snapshots.to_str().unwrap(),
         ],
     );
-    server.kill().unwrap();
-    server.wait().unwrap();
+    drop(server);
     assert_eq!(output.status.code(), Some(1));
     assert!(stdout(&output).contains("review them with: cargo insta review"));
     let pending = std::fs::read_to_string(snapshots.join("get_me__ok.snap.new")).unwrap();
@@ -194,11 +175,11 @@ fn update_writes_pending_snapshots_for_review() {
 
 #[test]
 fn an_untrusted_certificate_is_no_answer() {
-    let dir = temp_dir("untrusted");
-    let (mut server, url) = serve_tls(&dir, &[]);
+    let dir = Scratch::new("contract-untrusted");
+    let server = serve_tls(&dir, &[]);
+    let url = server.base_url.clone();
     let output = contract(&url, &["--case", "get_me__ok"]);
-    server.kill().unwrap();
-    server.wait().unwrap();
+    drop(server);
     assert_eq!(output.status.code(), Some(3), "{}", transcript(&output));
     assert!(stdout(&output).contains("ERROR    get_me__ok"));
 }

@@ -1,40 +1,10 @@
 //! `bale-mock serve` as a process: first stdout line, answers, graceful exit on signals.
 
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{Read, Write};
 use std::net::TcpStream;
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Command};
 
-use crate::support::{bale_mock, TOKEN};
-
-struct Served {
-    child: Child,
-    address: String,
-    first_line: String,
-}
-
-fn serve(args: &[&str]) -> Served {
-    let mut child = bale_mock()
-        .args(["serve", "--listen", "127.0.0.1:0"])
-        .args(args)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("spawn bale-mock serve");
-    let mut first_line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut first_line)
-        .unwrap();
-    let address = first_line
-        .trim_end()
-        .strip_prefix("listening on http://")
-        .unwrap_or_else(|| panic!("unexpected first line {first_line:?}"))
-        .to_owned();
-    Served {
-        child,
-        address,
-        first_line,
-    }
-}
+use crate::support::{bale_mock, serve, TOKEN};
 
 /// One HTTP/1.1 request on a fresh connection; returns the whole answer.
 fn request(address: &str, path: &str) -> String {
@@ -57,10 +27,8 @@ fn signal(child: &Child, name: &str) {
 #[test]
 fn serves_until_sigterm_then_exits_0() {
     let mut served = serve(&[]);
-    assert!(served
-        .first_line
-        .starts_with("listening on http://127.0.0.1:"));
-    let answer = request(&served.address, &format!("/bot{TOKEN}/getMe"));
+    assert!(served.base_url.starts_with("http://127.0.0.1:"));
+    let answer = request(served.address(), &format!("/bot{TOKEN}/getMe"));
     assert!(answer.starts_with("HTTP/1.1 200 OK\r\n"), "{answer}");
     assert!(
         answer.ends_with(r#""supports_inline_queries":false}}"#),
@@ -94,15 +62,13 @@ fn sigint_exits_0_too() {
 
 #[test]
 fn telegram_dialect() {
-    let mut served = serve(&["--dialect", "telegram"]);
-    let answer = request(&served.address, "/bot123456:AAFAKE-token/getMe");
+    let served = serve(&["--dialect", "telegram"]);
+    let answer = request(served.address(), "/bot123456:AAFAKE-token/getMe");
     assert!(
         answer.starts_with("HTTP/1.1 401 Unauthorized\r\n"),
         "{answer}"
     );
     assert!(answer.ends_with(r#"{"ok":false,"error_code":401,"description":"Unauthorized"}"#));
-    served.child.kill().unwrap();
-    served.child.wait().unwrap();
 }
 
 #[test]

@@ -1,72 +1,12 @@
 //! HTTPS end to end: `bale-mock serve --tls` as a process, `bale-mock call --ca-cert` against
 //! it; certificates given with `--tls-cert`/`--tls-key`; and the mistakes a user can make.
 
-use std::io::{BufRead, BufReader};
-use std::path::{Path, PathBuf};
-use std::process::{Child, Output, Stdio};
+use std::path::Path;
+use std::process::Output;
 
 use bale_mock::LoopbackCertificates;
 
-use crate::support::{bale_mock, call, TOKEN};
-
-/// A scratch folder of this test's own under the system temp dir, removed on drop.
-struct Scratch(PathBuf);
-
-impl Scratch {
-    fn new(name: &str) -> Scratch {
-        let path =
-            std::env::temp_dir().join(format!("bale-mock-cli-tls-{}-{name}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&path);
-        std::fs::create_dir_all(&path).unwrap();
-        Scratch(path)
-    }
-
-    fn file(&self, name: &str) -> PathBuf {
-        self.0.join(name)
-    }
-}
-
-impl Drop for Scratch {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
-/// `bale-mock serve` over HTTPS, killed on drop.
-struct Served {
-    child: Child,
-    /// `https://127.0.0.1:PORT`
-    base_url: String,
-}
-
-impl Drop for Served {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn serve(args: &[&str]) -> Served {
-    let mut child = bale_mock()
-        .args(["serve", "--listen", "127.0.0.1:0"])
-        .args(args)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("spawn bale-mock serve");
-    let mut first_line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut first_line)
-        .unwrap();
-    let address = first_line
-        .trim_end()
-        .strip_prefix("listening on https://")
-        .unwrap_or_else(|| panic!("unexpected first line {first_line:?}"));
-    Served {
-        base_url: format!("https://{address}"),
-        child,
-    }
-}
+use crate::support::{bale_mock, call, serve, Scratch, TOKEN};
 
 fn path(path: &Path) -> &str {
     path.to_str().unwrap()

@@ -11,6 +11,8 @@ use serde::de::{self, MapAccess, SeqAccess, Visitor};
 use serde::{Deserialize, Deserializer};
 use toml::Spanned;
 
+use super::model::BotState;
+
 /// The whole file.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -75,23 +77,11 @@ pub(super) enum UnknownTokensFile {
     Reject,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub(super) enum BotStateFile {
-    Active,
-    Unknown,
-    Revoked,
-    Deactivated,
-    LoggedOut,
-    Closing,
-    Closed,
-}
-
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(super) struct BotFile {
     pub token: Spanned<String>,
-    pub state: Option<BotStateFile>,
+    pub state: Option<BotState>,
     pub since: Option<Number>,
     pub dialect: Option<Dialect>,
     pub first_name: Option<String>,
@@ -254,7 +244,7 @@ pub(super) struct ThenFile {
     pub result: Option<Spanned<toml::Value>>,
     pub fault: Option<Spanned<FaultFile>>,
     pub delay: Option<Spanned<DelayFile>>,
-    pub bot_state: Option<BotStateFile>,
+    pub bot_state: Option<BotState>,
     pub set_state: Option<String>,
 }
 

@@ -61,7 +61,8 @@ pub enum UnknownTokens {
 }
 
 /// The state of a bot, as declared or as set by a rule.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Deserialize)]
+#[serde(rename_all = "kebab-case")]
 pub enum BotState {
     /// Serving requests.
     Active,

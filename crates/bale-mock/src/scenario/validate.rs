@@ -128,7 +128,7 @@ impl Checker<'_> {
             }
             specs.push(BotSpec {
                 token,
-                state: bot_state(bot.state.unwrap_or(BotStateFile::Active)),
+                state: bot.state.unwrap_or(BotState::Active),
                 since: bot.since.map_or(0.0, Number::get),
                 dialect: bot.dialect,
                 first_name: bot.first_name,
@@ -346,7 +346,7 @@ impl Checker<'_> {
             answer,
             fault,
             delay,
-            bot_state: then.bot_state.map(bot_state),
+            bot_state: then.bot_state,
             set_state: then.set_state,
         };
         if does_nothing {
@@ -492,17 +492,5 @@ impl Checker<'_> {
                 Some(RateAnswerFile::Json) | None => RateAnswer::Json,
             },
         })
-    }
-}
-
-fn bot_state(state: BotStateFile) -> BotState {
-    match state {
-        BotStateFile::Active => BotState::Active,
-        BotStateFile::Unknown => BotState::Unknown,
-        BotStateFile::Revoked => BotState::Revoked,
-        BotStateFile::Deactivated => BotState::Deactivated,
-        BotStateFile::LoggedOut => BotState::LoggedOut,
-        BotStateFile::Closing => BotState::Closing,
-        BotStateFile::Closed => BotState::Closed,
     }
 }
