@@ -8,6 +8,7 @@ use std::collections::HashMap;
 use std::sync::{Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
+use bale_api::token::parse_bot_id;
 use bale_api::BotId;
 
 use crate::request::Params;
@@ -17,8 +18,56 @@ use crate::scenario::{Rule, Scenario, Scope, INITIAL_RULE_STATE};
 #[derive(Debug)]
 pub struct Engine {
     scenario: Scenario,
+    index: RuleIndex,
     rules: Mutex<RuleCounters>,
     buckets: Mutex<HashMap<BucketKey, Bucket>>,
+}
+
+/// Which rules can match a request of a given bot, so that a request is checked against
+/// those alone — a scenario of a thousand rules for other bots costs a lookup, not a scan.
+#[derive(Debug, Default)]
+struct RuleIndex {
+    /// Rules that name a bot (by `bot`, or by a `token` whose bot id is readable).
+    by_bot: HashMap<BotId, Vec<usize>>,
+    /// Rules that can match any bot.
+    any_bot: Vec<usize>,
+}
+
+impl RuleIndex {
+    fn new(rules: &[Rule]) -> RuleIndex {
+        let mut index = RuleIndex::default();
+        for (i, rule) in rules.iter().enumerate() {
+            let token_bot = rule
+                .when
+                .token
+                .as_deref()
+                .and_then(|t| parse_bot_id(t).ok());
+            match rule.when.bot.or(token_bot) {
+                Some(bot) => index.by_bot.entry(bot).or_default().push(i),
+                None => index.any_bot.push(i),
+            }
+        }
+        index
+    }
+
+    /// The rules that can match a request of `bot`, in file order.
+    fn candidates(&self, bot: Option<BotId>) -> impl Iterator<Item = usize> + '_ {
+        let named: &[usize] = bot
+            .and_then(|bot| self.by_bot.get(&bot))
+            .map_or(&[], Vec::as_slice);
+        merge_sorted(named, &self.any_bot)
+    }
+}
+
+/// Two ascending lists merged into one ascending sequence.
+fn merge_sorted<'a>(a: &'a [usize], b: &'a [usize]) -> impl Iterator<Item = usize> + 'a {
+    let (mut a, mut b) = (a.iter().peekable(), b.iter().peekable());
+    std::iter::from_fn(move || match (a.peek(), b.peek()) {
+        (Some(x), Some(y)) if x <= y => a.next().copied(),
+        (Some(_), Some(_)) | (None, Some(_)) => b.next().copied(),
+        (Some(_), None) => a.next().copied(),
+        (None, None) => None,
+    })
 }
 
 #[derive(Debug)]
@@ -70,6 +119,7 @@ impl Engine {
     pub fn new(scenario: Scenario) -> Engine {
         let rules = scenario.rules.len();
         Engine {
+            index: RuleIndex::new(&scenario.rules),
             rules: Mutex::new(RuleCounters {
                 seen: vec![0; rules],
                 fired: vec![0; rules],
@@ -96,8 +146,11 @@ impl Engine {
         if self.scenario.rules.is_empty() {
             return None;
         }
+        let mut candidates = self.index.candidates(request.bot).peekable();
+        candidates.peek()?;
         let mut counters = lock(&self.rules);
-        for (i, rule) in self.scenario.rules.iter().enumerate() {
+        for i in candidates {
+            let rule = &self.scenario.rules[i];
             if rule.times.is_some_and(|times| counters.fired[i] >= times) {
                 continue;
             }
@@ -334,6 +387,38 @@ mod tests {
         assert_eq!(
             got,
             [Some("close twice".into()), Some("close twice".into()), None]
+        );
+    }
+
+    #[test]
+    fn rules_for_other_bots_are_never_checked_and_file_order_holds() {
+        let engine = engine(
+            r#"
+            [[rule]]
+            name = "bot 2"
+            when = { bot = 2 }
+            then = { delay = 0 }
+            [[rule]]
+            name = "anyone's close"
+            when = { method = "close" }
+            then = { delay = 0 }
+            [[rule]]
+            name = "bot 1 by token"
+            when = { token = "1:AAAAAAAAAAAAAAAAAAAAAAAAAAAA" }
+            then = { delay = 0 }
+            "#,
+        );
+        assert_eq!(
+            fired(&engine, "close", 0).as_deref(),
+            Some("anyone's close")
+        );
+        assert_eq!(
+            fired(&engine, "getMe", 0).as_deref(),
+            Some("bot 1 by token")
+        );
+        assert_eq!(
+            merge_sorted(&[0, 3, 4], &[1, 2, 5]).collect::<Vec<_>>(),
+            [0, 1, 2, 3, 4, 5]
         );
     }
 
