@@ -60,4 +60,21 @@ impl Fault {
             Fault::Drip { .. } => "drip",
         }
     }
+
+    /// The HTTP status that goes out when this fault breaks an answer of status `answer`;
+    /// `None` when no HTTP answer goes out at all (hang, reset, empty reply).
+    pub fn wire_status(&self, answer: u16) -> Option<u16> {
+        match self {
+            Fault::Hang | Fault::Reset | Fault::EmptyReply => None,
+            Fault::TruncatedBody | Fault::Drip { .. } => Some(answer),
+            Fault::MalformedJson => Some(200),
+            Fault::ProxyErrorPage { status } => Some(*status),
+            Fault::ProxyRateLimited => Some(429),
+        }
+    }
+
+    /// Whether the answer's own body still goes out (cut short or slowly).
+    pub fn keeps_the_answer(&self) -> bool {
+        matches!(self, Fault::TruncatedBody | Fault::Drip { .. })
+    }
 }

@@ -27,9 +27,10 @@ pub struct JournalEntry {
     pub method: String,
     /// The parameters, first occurrence of each name; files as `<file NAME, N bytes>`.
     pub params: Map<String, Value>,
-    /// The HTTP status of the answer.
-    pub status: u16,
-    /// The error description, for error answers.
+    /// The HTTP status that went out; `None` when a fault sent no HTTP answer (hang, reset,
+    /// empty reply).
+    pub status: Option<u16>,
+    /// The error description, for error answers (as sent: a fault's own text, if any).
     pub description: Option<String>,
     /// The scenario rule or rate limit that answered, if one did.
     pub rule: Option<String>,
@@ -127,7 +128,7 @@ mod tests {
             http_method: "POST".into(),
             method: method.into(),
             params: Map::new(),
-            status: 200,
+            status: Some(200),
             description: None,
             rule: None,
             fault: None,

@@ -58,6 +58,22 @@ struct Decision {
 }
 
 impl Decision {
+    /// The status and description that went out, as the journal records them: a fault that
+    /// replaces the answer replaces them too.
+    fn as_sent(&self) -> (Option<u16>, Option<String>) {
+        let answer = self.envelope.http_status();
+        let description = match &self.envelope {
+            Envelope::Ok(_) => None,
+            Envelope::Err(error) => Some(error.description.clone()),
+        };
+        match &self.fault {
+            None => (Some(answer), description),
+            Some(fault) if fault.keeps_the_answer() => (fault.wire_status(answer), description),
+            Some(Fault::ProxyRateLimited) => (Some(429), Some("local_rate_limited".to_owned())),
+            Some(fault) => (fault.wire_status(answer), None),
+        }
+    }
+
     fn plain(envelope: Envelope) -> Decision {
         Decision {
             envelope,
@@ -134,8 +150,8 @@ impl Mock {
 
         let (decision, params) = self.answer(&request, target.as_ref(), now).await;
 
-        let status = decision.envelope.http_status();
-        tracing::debug!(bot = ?bot, method = %journal_method(path_method), status, "answered");
+        let (status, description) = decision.as_sent();
+        tracing::debug!(bot = ?bot, method = %journal_method(path_method), ?status, "answered");
         self.journal.record(JournalEntry {
             seq: 0,
             at_ms: u64::try_from(now.as_millis()).unwrap_or(u64::MAX),
@@ -144,11 +160,8 @@ impl Mock {
             method: journal_method(path_method),
             params: JournalEntry::params_of(&params),
             status,
-            description: match &decision.envelope {
-                Envelope::Ok(_) => None,
-                Envelope::Err(error) => Some(error.description.clone()),
-            },
-            rule: decision.by,
+            description,
+            rule: decision.by.clone(),
             fault: decision.fault.as_ref().map(|f| f.name().to_owned()),
         });
         let mut reply = Reply::api(&decision.envelope);

@@ -69,7 +69,7 @@ async fn revoked_token_works_then_stops() {
     let entries = server.received_requests();
     let revoking = entries
         .iter()
-        .find(|e| e.bot_id == Some(666666666) && e.status == 403);
+        .find(|e| e.bot_id == Some(666666666) && e.status == Some(403));
     assert_eq!(
         revoking.unwrap().rule.as_deref(),
         Some("revoke 666666666 at 60 s")
@@ -219,4 +219,41 @@ async fn flaky_is_the_same_for_the_same_seed() {
         "a modest rate: {failed} of 60 ({first:?})"
     );
     assert!(rules.iter().any(Option::is_some));
+}
+
+#[tokio::test]
+async fn the_journal_records_what_went_out_when_a_fault_answered() {
+    let server = MockServer::builder()
+        .scenario_named("network-faults")
+        .start();
+    let client = reqwest::Client::builder()
+        .timeout(Duration::from_millis(300))
+        .build()
+        .unwrap();
+    for bot in [900000001, 900000002, 900000004, 900000006, 900000009] {
+        let _ = client
+            .get(format!("{}/bot{}/getMe", server.uri(), token(bot)))
+            .send()
+            .await;
+    }
+    let sent: Vec<_> = server
+        .received_requests()
+        .into_iter()
+        .map(|e| (e.bot_id.unwrap(), e.status, e.description, e.fault.unwrap()))
+        .collect();
+    assert_eq!(
+        sent,
+        [
+            (900000001, None, None, "hang".to_owned()),
+            (900000002, None, None, "reset".to_owned()),
+            (900000004, Some(200), None, "truncated-body".to_owned()),
+            (900000006, Some(502), None, "proxy-error-page".to_owned()),
+            (
+                900000009,
+                Some(429),
+                Some("local_rate_limited".to_owned()),
+                "proxy-rate-limited".to_owned()
+            ),
+        ]
+    );
 }
