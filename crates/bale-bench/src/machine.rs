@@ -46,7 +46,12 @@ impl Machine {
         .and_then(|v| v.get("version")?.as_str().map(str::to_owned))
         .unwrap_or_else(|| "not installed".to_owned());
         let tools = vec![
-            ("rustc".to_owned(), output("rustc", &["--version"])),
+            (
+                "rustc".to_owned(),
+                output("rustc", &["--version"])
+                    .trim_start_matches("rustc ")
+                    .to_owned(),
+            ),
             ("hyper".to_owned(), locked_version(root, "hyper")),
             ("tokio".to_owned(), locked_version(root, "tokio")),
             (
@@ -55,6 +60,7 @@ impl Machine {
                     .split(" Copyright")
                     .next()
                     .unwrap_or_default()
+                    .trim_start_matches("wrk ")
                     .to_owned(),
             ),
             ("node".to_owned(), output("node", &["--version"])),

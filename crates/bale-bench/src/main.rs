@@ -30,7 +30,7 @@ use clap::Parser;
 
 use crate::machine::Machine;
 use crate::probe::Request;
-use crate::process::{free_port, Guard, Launch, Server};
+use crate::process::{free_port, wait_quiet, Guard, Launch, Server};
 use crate::report::{
     CaseResult, CostResult, Memory, Outcome, Results, ServerMemory, Settings, Startup,
 };
@@ -46,6 +46,9 @@ const BAD_TOKEN: &str = "123456:AAFAKE-token";
 const JSON_BODY: &str =
     r#"{"chat_id":123456789,"text":"Hello from the benchmark","disable_notification":true}"#;
 const FORM_BODY: &str = "chat_id=123456789&text=Hello+from+the+benchmark&disable_notification=true";
+
+/// Rounds of the per-request-cost cases (the median round is reported).
+const COST_ROUNDS: usize = 3;
 
 /// Connection counts every throughput case runs at.
 const CONNECTIONS: [u32; 2] = [1, 50];
@@ -203,13 +206,14 @@ fn cases() -> Vec<Case> {
     ]
 }
 
-/// One per-request-cost case of the mock. A case with `server_args` gets a server of its
-/// own started with them (for instance a scenario folder); `ready: Err` lists it as not
-/// measurable yet.
+/// One per-request-cost case of the mock: GET getMe at 50 connections rotating over `bots`
+/// bots, on a server running a scenario of `rules` rules that never match (so every request
+/// is checked against all of them), or on the zero-config server when `rules` is 0.
+/// `ready: Err` lists a case as not measurable yet.
 struct CostCase {
     label: &'static str,
     bots: usize,
-    server_args: &'static [&'static str],
+    rules: usize,
     ready: Result<(), &'static str>,
 }
 
@@ -218,22 +222,38 @@ fn cost_cases() -> Vec<CostCase> {
         CostCase {
             label: "1 bot",
             bots: 1,
-            server_args: &[],
+            rules: 0,
             ready: Ok(()),
         },
         CostCase {
             label: "10 000 bots",
             bots: 10_000,
-            server_args: &[],
+            rules: 0,
             ready: Ok(()),
         },
         CostCase {
-            label: "1 000 scenario rules",
+            label: "1 bot, 1 000 scenario rules",
             bots: 1,
-            server_args: &[],
-            ready: Err("not yet measurable (scenarios not built, issue 3)"),
+            rules: 1_000,
+            ready: Ok(()),
         },
     ]
+}
+
+/// A scenario of `rules` rules for bots the benchmark never sends (ids 500000001…), each
+/// with a method condition and an error answer, so none is shadowed and none matches.
+fn rules_scenario(rules: usize) -> String {
+    let mut toml = format!(
+        "description = \"bale-bench: {rules} rules that match no request of the benchmark\"\n"
+    );
+    for i in 0..rules {
+        toml.push_str(&format!(
+            "\n[[rule]]\nname = \"rule {i}\"\nwhen = {{ bot = {}, method = \"getMe\" }}\n\
+             then = {{ error = {{ code = 500, description = \"Internal Server Error: rule {i}\" }} }}\n",
+            500_000_001 + i
+        ));
+    }
+    toml
 }
 
 fn main() -> ExitCode {
@@ -259,7 +279,10 @@ fn run(opts: &Opts) -> anyhow::Result<()> {
     let pinned = !opts.no_pin && cpus >= 2;
     // With two or more CPUs: the server under test on CPU 1, wrk on CPU 0 (the driver itself
     // only sleeps while wrk runs).
-    let server_cpus = pinned.then(|| format!("1-{}", cpus - 1));
+    let server_cpus = pinned.then(|| match cpus {
+        2 => "1".to_owned(),
+        n => format!("1-{}", n - 1),
+    });
     let wrk = Wrk {
         scripts: paths.root.join("bench/wrk"),
         cpus: pinned.then(|| "0".to_owned()),
@@ -506,7 +529,7 @@ fn measure_case(
         Kind::Bare | Kind::Ttapi => (200, "ok"),
     };
     expect(server, &request, status, says)?;
-    let run = wrk.run(server, &case.load, connections, opts.seconds)?;
+    let run = wrk.measure(server, &case.load, connections, opts.seconds)?;
     let expected_errors = if status >= 400 { run.requests } else { 0 };
     if run.requests == 0 || run.status_errors != expected_errors {
         bail!(
@@ -526,6 +549,7 @@ fn measure_startup(paths: &Paths, kind: Kind, starts: usize) -> anyhow::Result<S
     let request = get(&path);
     let mut samples = Vec::with_capacity(starts);
     for _ in 0..starts {
+        wait_quiet(Duration::from_secs(90))?;
         let port = free_port()?;
         let addr = ([127, 0, 0, 1], port).into();
         let mut command = paths.launch(kind, port)?.command(None);
@@ -580,6 +604,7 @@ fn soak(
         method: "getMe".into(),
         body: Some(JSON_BODY.into()),
     };
+    wait_quiet(Duration::from_secs(90))?;
     let started = Instant::now();
     // Bounded: at most 600 one-second runs and 10 minutes, whichever comes first.
     for _ in 0..600 {
@@ -608,7 +633,7 @@ fn soak(
     Ok(memory)
 }
 
-/// Per-request cost cases, alternating two rounds so that drift hits each case alike.
+/// Per-request cost cases.
 fn measure_costs(
     paths: &Paths,
     wrk: &Wrk,
@@ -617,9 +642,30 @@ fn measure_costs(
     opts: &Opts,
 ) -> anyhow::Result<Vec<CostResult>> {
     let cases = cost_cases();
+    // Cases with rules get a server of their own, running the generated scenario.
+    let mut own_servers = Vec::new();
+    for case in &cases {
+        if case.rules == 0 || case.ready.is_err() {
+            own_servers.push(None);
+            continue;
+        }
+        let file = paths.logs.join(format!("rules-{}.toml", case.rules));
+        std::fs::write(&file, rules_scenario(case.rules))?;
+        let mut launch = paths.launch(Kind::Mock, 0)?;
+        launch.args.push("--scenario".into());
+        launch.args.push(file.display().to_string());
+        let log = paths
+            .logs
+            .join(format!("bale-mock-rules-{}.log", case.rules));
+        let server = Server::start(&launch, server_cpus, &log)?;
+        let path = "/bot100000001:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw/getMe";
+        expect(&server, &get(path), 200, "\"ok\":true")?;
+        own_servers.push(Some(server));
+    }
     let mut runs: Vec<Vec<Run>> = vec![Vec::new(); cases.len()];
-    for _round in 0..2 {
-        for (case, runs) in cases.iter().zip(&mut runs) {
+    // Rounds with the cases alternating, so that drift hits each case alike.
+    for _round in 0..COST_ROUNDS {
+        for ((case, runs), own) in cases.iter().zip(&mut runs).zip(&own_servers) {
             if case.ready.is_err() {
                 continue;
             }
@@ -628,30 +674,22 @@ fn measure_costs(
                 method: "getMe".into(),
                 body: None,
             };
-            let own;
-            let server = if case.server_args.is_empty() {
-                mock
-            } else {
-                let mut launch = paths.launch(Kind::Mock, 0)?;
-                launch
-                    .args
-                    .extend(case.server_args.iter().map(|a| a.to_string()));
-                let log = paths.logs.join("bale-mock-cost.log");
-                own = Server::start(&launch, server_cpus, &log)?;
-                &own
-            };
-            let run = wrk.run(server, &load, 50, opts.seconds)?;
+            let server = own.as_ref().unwrap_or(mock);
+            let run = wrk.measure(server, &load, 50, opts.seconds)?;
             if run.status_errors != 0 || run.requests == 0 {
                 bail!("{}: {} error answers", case.label, run.status_errors);
             }
             eprintln!(
-                "   {:<22} {:>9.0} req/s  {:.2} µs CPU/request",
+                "   {:<28} {:>9.0} req/s  {:.2} µs CPU/request",
                 case.label,
                 run.rps,
                 run.cpu_us_per_request()
             );
             runs.push(run);
         }
+    }
+    for server in own_servers.into_iter().flatten() {
+        server.stop();
     }
     Ok(cases
         .iter()

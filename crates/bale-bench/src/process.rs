@@ -199,22 +199,29 @@ pub fn rss_kib(pid: u32) -> anyhow::Result<u64> {
 
 /// utime + stime of a process, in seconds.
 pub fn cpu_seconds(pid: u32) -> anyhow::Result<f64> {
+    stat_seconds(pid, &[11, 12])
+}
+
+/// The sum of some clock-tick fields of /proc/PID/stat, counted from the field after the
+/// command name (the state, field 3): utime (14) and stime (15) are 11 and 12, cutime and
+/// cstime 13 and 14.
+fn stat_seconds(pid: u32, fields: &[usize]) -> anyhow::Result<f64> {
     let stat = std::fs::read_to_string(format!("/proc/{pid}/stat"))
         .with_context(|| format!("no /proc/{pid}/stat"))?;
-    // Fields after the command name, which is in parentheses and may hold spaces: the
-    // first is field 3 (state), so utime (14) and stime (15) are at 11 and 12.
+    // The command name is in parentheses and may hold spaces.
     let rest = stat
         .rsplit_once(')')
         .map(|(_, rest)| rest)
         .ok_or_else(|| anyhow!("bad /proc/{pid}/stat"))?;
-    let fields: Vec<&str> = rest.split_whitespace().collect();
-    let ticks = |i: usize| -> anyhow::Result<u64> {
-        fields
+    let values: Vec<&str> = rest.split_whitespace().collect();
+    let mut ticks = 0u64;
+    for &i in fields {
+        ticks += values
             .get(i)
-            .and_then(|f| f.parse().ok())
-            .ok_or_else(|| anyhow!("bad /proc/{pid}/stat field {i}"))
-    };
-    Ok((ticks(11)? + ticks(12)?) as f64 / clock_ticks_per_second())
+            .and_then(|f| f.parse::<u64>().ok())
+            .ok_or_else(|| anyhow!("bad /proc/{pid}/stat field {i}"))?;
+    }
+    Ok(ticks as f64 / clock_ticks_per_second())
 }
 
 /// `getconf CLK_TCK`, read once (100 on every Linux we know of).
@@ -236,4 +243,80 @@ fn clock_ticks_per_second() -> f64 {
 pub fn free_port() -> anyhow::Result<u16> {
     let listener = std::net::TcpListener::bind("127.0.0.1:0")?;
     Ok(listener.local_addr()?.port())
+}
+
+/// CPU time used so far by every user-space process but the `excluded` ones, by PID, in
+/// seconds: utime + stime + the reaped children's cutime + cstime, from /proc/PID/stat.
+/// Kernel threads (no command line) are left out: under load they do this benchmark's own
+/// network work. A process that ended between two snapshots is seen through its parent's
+/// children's time; a short process that came and went inside a window is counted whole.
+#[derive(Clone, Debug, Default)]
+pub struct Others(std::collections::HashMap<u32, f64>);
+
+impl Others {
+    /// Reads every process now.
+    pub fn snapshot(excluded: &[u32]) -> Others {
+        let mut times = std::collections::HashMap::new();
+        let Ok(dir) = std::fs::read_dir("/proc") else {
+            return Others(times);
+        };
+        for entry in dir.flatten() {
+            let Some(pid) = entry
+                .file_name()
+                .to_str()
+                .and_then(|n| n.parse::<u32>().ok())
+            else {
+                continue;
+            };
+            if excluded.contains(&pid) {
+                continue;
+            }
+            let is_kernel_thread = std::fs::read(format!("/proc/{pid}/cmdline"))
+                .map_or(true, |cmdline| cmdline.is_empty());
+            if is_kernel_thread {
+                continue;
+            }
+            if let Ok(seconds) = stat_seconds(pid, &[11, 12, 13, 14]) {
+                times.insert(pid, seconds);
+            }
+        }
+        Others(times)
+    }
+
+    /// CPU seconds the processes of `later` used since this snapshot.
+    pub fn used_until(&self, later: &Others) -> f64 {
+        later
+            .0
+            .iter()
+            .map(|(pid, t)| (t - self.0.get(pid).copied().unwrap_or(0.0)).max(0.0))
+            .sum()
+    }
+}
+
+/// Share of one core that other processes may use while a measurement starts, in percent.
+pub const QUIET_PERCENT: f64 = 10.0;
+
+/// Waits (at most `max_wait`) until the machine is quiet: over a 300 ms window, the
+/// processes other than this driver (its idle servers included) use at most
+/// [`QUIET_PERCENT`] of one core. Returns the last reading, in percent of a core.
+pub fn wait_quiet(max_wait: Duration) -> anyhow::Result<f64> {
+    let started = Instant::now();
+    let me = [std::process::id()];
+    let mut told = false;
+    loop {
+        let before = Others::snapshot(&me);
+        std::thread::sleep(Duration::from_millis(300));
+        let busy = before.used_until(&Others::snapshot(&me)) / 0.3 * 100.0;
+        if busy <= QUIET_PERCENT {
+            return Ok(busy);
+        }
+        if started.elapsed() > max_wait {
+            eprintln!("   machine still busy ({busy:.0} % of a core) after {max_wait:?}; going on");
+            return Ok(busy);
+        }
+        if !told {
+            eprintln!("   waiting for other processes to quiet down ({busy:.0} % of a core busy)");
+            told = true;
+        }
+    }
 }

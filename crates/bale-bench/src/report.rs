@@ -7,6 +7,7 @@ use std::path::Path;
 use anyhow::Context;
 
 use crate::machine::Machine;
+use crate::process::QUIET_PERCENT;
 use crate::wrk::Run;
 
 const BEGIN: &str = "<!-- bench:begin (written by bale-bench; edits inside are overwritten) -->";
@@ -34,6 +35,17 @@ pub struct Startup {
     pub samples_ms: Vec<f64>,
 }
 
+/// The median of some values (the mean of the middle two for an even count).
+fn median(mut values: Vec<f64>) -> Option<f64> {
+    values.sort_by(f64::total_cmp);
+    let n = values.len();
+    match n {
+        0 => None,
+        n if n % 2 == 1 => Some(values[n / 2]),
+        n => Some((values[n / 2 - 1] + values[n / 2]) / 2.0),
+    }
+}
+
 impl Startup {
     fn sorted(&self) -> Vec<f64> {
         let mut samples = self.samples_ms.clone();
@@ -43,12 +55,7 @@ impl Startup {
 
     /// The median sample.
     pub fn median_ms(&self) -> f64 {
-        let sorted = self.sorted();
-        match sorted.len() {
-            0 => f64::NAN,
-            n if n % 2 == 1 => sorted[n / 2],
-            n => (sorted[n / 2 - 1] + sorted[n / 2]) / 2.0,
-        }
+        median(self.samples_ms.clone()).unwrap_or(f64::NAN)
     }
 }
 
@@ -161,15 +168,11 @@ pub struct CostResult {
 }
 
 impl CostResult {
-    /// Mean req/s and mean server CPU µs per request over the runs.
+    /// Median req/s and median server CPU µs per request over the rounds.
     fn means(&self) -> Option<(f64, f64)> {
         let runs = self.outcome.as_ref().ok()?;
-        if runs.is_empty() {
-            return None;
-        }
-        let n = runs.len() as f64;
-        let rps = runs.iter().map(|r| r.rps).sum::<f64>() / n;
-        let cpu = runs.iter().map(Run::cpu_us_per_request).sum::<f64>() / n;
+        let rps = median(runs.iter().map(|r| r.rps).collect())?;
+        let cpu = median(runs.iter().map(Run::cpu_us_per_request).collect())?;
         Some((rps, cpu))
     }
 }
@@ -205,7 +208,7 @@ fn rps(x: f64) -> String {
     let digits = n.to_string();
     let mut out = String::new();
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && matches!((digits.len() - i) % 3, 0) {
             out.push(',');
         }
         out.push(c);
@@ -269,6 +272,27 @@ pub fn render(results: &Results) -> String {
         s.wrk_threads, s.seconds
     );
 
+    let foreign = results
+        .cases
+        .iter()
+        .flat_map(|c| c.outcomes.iter().filter_map(|(_, o)| o.run()))
+        .chain(
+            results
+                .cost
+                .iter()
+                .filter_map(|c| c.outcome.as_ref().ok())
+                .flatten(),
+        )
+        .map(Run::foreign_cpu_percent)
+        .fold(0.0, f64::max);
+    let _ = writeln!(
+        out,
+        "Quiet machine: before each measured run and each start the driver waits until other \
+         processes use at most {QUIET_PERCENT:.0} % of a core, and it repeats a run (up to 3 \
+         times, keeping the least disturbed) when they used more during it. Most CPU other \
+         processes used during a kept run: {foreign:.0} % of a core.\n"
+    );
+
     render_targets(&mut out, results);
     render_cases(&mut out, results);
     render_startup(&mut out, results);
@@ -312,10 +336,14 @@ fn render_targets(out: &mut String, results: &Results) {
         met(vs_bare.map(|(r, c, _)| r >= 0.85 && c >= 0.85))
     );
     let vs_ttapi = mock.zip(ttapi).map(|(m, t)| m.rps / t.rps);
+    let ceiling = bare.zip(ttapi).map(|(b, t)| b.rps / t.rps);
     let _ = writeln!(
         out,
-        "| Throughput vs telegram-test-api, getMe, 50 conns | ≥ 20× | {} | {} |",
+        "| Throughput vs telegram-test-api, getMe, 50 conns | ≥ 20× | {}{} | {} |",
         vs_ttapi.map_or("–".into(), |r| format!("{r:.1}×")),
+        ceiling.map_or(String::new(), |c| format!(
+            " (bare hyper itself: {c:.1}×, both on one core)"
+        )),
         met(vs_ttapi.map(|r| r >= 20.0))
     );
 
@@ -329,9 +357,10 @@ fn render_targets(out: &mut String, results: &Results) {
         out,
         "| p99 latency at 50 conns (worst case) | ≤ 2 ms | {} | {} |",
         worst.map_or("–".into(), |(t, p)| format!(
-            "{} ms ({t}); getMe {} ms",
+            "{} ms ({t}); getMe {} ms (bare-hyper {} ms)",
             ms(p),
-            mock.map_or("–".into(), |m| ms(m.p99_us))
+            mock.map_or("–".into(), |m| ms(m.p99_us)),
+            bare.map_or("–".into(), |b| ms(b.p99_us))
         )),
         met(worst.map(|(_, p)| p <= 2000.0))
     );
@@ -391,6 +420,22 @@ fn render_targets(out: &mut String, results: &Results) {
         )),
         met(cost.map(|(r, c)| r >= 0.90 && c <= 1.10))
     );
+    if let Some(rules) = results.cost.get(2) {
+        let cost = one
+            .zip(rules.means())
+            .map(|((r1, c1), (r2, c2))| (r2 / r1, c2 / c1));
+        let measured = match (&rules.outcome, cost) {
+            (Err(why), _) => (*why).to_owned(),
+            (Ok(_), Some((r, c))) => format!("throughput {r:.2}×, CPU per request {c:.2}×"),
+            (Ok(_), None) => "–".to_owned(),
+        };
+        let _ = writeln!(
+            out,
+            "| Cost per request, no scenario → {} (same bound) | within 10 % | {measured} | {} |",
+            rules.label.trim_start_matches("1 bot, "),
+            met(cost.map(|(r, c)| r >= 0.90 && c <= 1.10))
+        );
+    }
     let _ = writeln!(out);
 }
 
@@ -543,8 +588,10 @@ fn render_cost(out: &mut String, results: &Results) {
         out,
         "GET getMe at 50 connections through the same wrk script (bench/wrk/rotate.lua) for \
          every case, so the load generator's work per request is the same; cases alternate \
-         over two rounds and the means are shown. CPU is the server's user + system time \
-         per request.\n"
+         over three rounds and the medians are shown. CPU is the server's user + system time \
+         per request. The rules case runs on a server of its own with a generated scenario \
+         (target/bench-logs/rules-1000.toml) whose rules name other bots, so none matches and \
+         every request meets all of them.\n"
     );
     let _ = writeln!(
         out,
@@ -580,18 +627,18 @@ fn render_runs(out: &mut String, results: &Results) {
     let _ = writeln!(out, "<details><summary>Every throughput run</summary>\n");
     let _ = writeln!(
         out,
-        "| Server | Case | Conns | req/s | p50 | p90 | p99 | max (ms) | Server CPU | CPU/request | status ≥ 400 | socket errors |"
+        "| Server | Case | Conns | req/s | p50 | p90 | p99 | max (ms) | Server CPU | CPU/request | Other processes' CPU | status ≥ 400 | socket errors |"
     );
     let _ = writeln!(
         out,
-        "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
+        "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
     );
     for c in &results.cases {
         for (server, outcome) in &c.outcomes {
             if let Outcome::Ran(r) = outcome {
                 let _ = writeln!(
                     out,
-                    "| {server} | {} | {} | {} | {} | {} | {} | {} | {:.0} % | {:.2} µs | {} | {} |",
+                    "| {server} | {} | {} | {} | {} | {} | {} | {} | {:.0} % | {:.2} µs | {:.0} % | {} | {} |",
                     c.title,
                     c.connections,
                     rps(r.rps),
@@ -601,6 +648,7 @@ fn render_runs(out: &mut String, results: &Results) {
                     ms(r.max_us),
                     r.server_cpu_percent(),
                     r.cpu_us_per_request(),
+                    r.foreign_cpu_percent(),
                     r.status_errors,
                     r.socket_errors
                 );
