@@ -146,15 +146,28 @@ impl Engine {
         if self.scenario.rules.is_empty() {
             return None;
         }
-        let mut candidates = self.index.candidates(request.bot).peekable();
-        candidates.peek()?;
+        // What never changes is checked before the lock, so concurrent requests share it
+        // only for the counters of rules that can apply.
+        let matching: Vec<usize> = self
+            .index
+            .candidates(request.bot)
+            .filter(|&i| request_matches(&self.scenario.rules[i], &request))
+            .collect();
+        if matching.is_empty() {
+            return None;
+        }
         let mut counters = lock(&self.rules);
-        for i in candidates {
+        for i in matching {
             let rule = &self.scenario.rules[i];
             if rule.times.is_some_and(|times| counters.fired[i] >= times) {
                 continue;
             }
-            if !conditions_hold(rule, &request, &counters.state) {
+            if rule
+                .when
+                .state
+                .as_deref()
+                .is_some_and(|s| s != counters.state)
+            {
                 continue;
             }
             counters.seen[i] += 1;
@@ -255,7 +268,9 @@ impl Engine {
     }
 }
 
-fn conditions_hold(rule: &Rule, request: &RuleRequest<'_>, state: &str) -> bool {
+/// The conditions of a rule that depend on the request alone (not on the rule state or
+/// the counters).
+fn request_matches(rule: &Rule, request: &RuleRequest<'_>) -> bool {
     let when = &rule.when;
     when.token.as_deref().is_none_or(|t| t == request.token)
         && when.bot.is_none_or(|b| request.bot == Some(b))
@@ -271,7 +286,6 @@ fn conditions_hold(rule: &Rule, request: &RuleRequest<'_>, state: &str) -> bool 
         && when.time.is_none_or(|window| {
             request.now >= window.from && window.until.is_none_or(|until| request.now < until)
         })
-        && when.state.as_deref().is_none_or(|s| s == state)
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]

@@ -27,7 +27,7 @@ pub struct Reply {
 impl Reply {
     /// A Bot API answer: status equal to `error_code`, `Retry-After` from
     /// `parameters.retry_after`.
-    pub fn api(envelope: &Envelope) -> Reply {
+    pub fn api<T: serde::Serialize>(envelope: &Envelope<T>) -> Reply {
         let retry_after = match envelope {
             Envelope::Ok(_) => None,
             Envelope::Err(error) => error.retry_after().filter(|s| *s > 0),

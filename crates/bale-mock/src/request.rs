@@ -38,6 +38,9 @@ pub fn parse_target(path: &str) -> Option<Target<'_>> {
 /// Percent-decodes a path leniently: a `%` not followed by two hex digits stays as it is,
 /// bytes that are not UTF-8 become U+FFFD.
 pub fn decode_path(path: &str) -> Cow<'_, str> {
+    if !path.contains('%') {
+        return Cow::Borrowed(path);
+    }
     percent_decode_str(path).decode_utf8_lossy()
 }
 

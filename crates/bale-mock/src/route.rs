@@ -12,8 +12,9 @@ use std::sync::{Arc, PoisonError, RwLock};
 use std::time::Duration;
 
 use bale_api::token::parse_bot_id;
-use bale_api::{ApiError, BotId, Dialect, Envelope, Method, Token};
+use bale_api::{ApiError, BotId, Dialect, Envelope, Method, Token, TokenError};
 use bytes::Bytes;
+use serde_json::value::RawValue;
 
 use crate::control;
 use crate::engine::{Engine, RuleRequest};
@@ -50,7 +51,7 @@ pub struct Mock {
 
 /// What was decided for one request, before it becomes a [`Reply`].
 struct Decision {
-    envelope: Envelope,
+    envelope: Envelope<Box<RawValue>>,
     delay: Duration,
     fault: Option<Fault>,
     /// The rule or rate limit that answered.
@@ -74,9 +75,9 @@ impl Decision {
         }
     }
 
-    fn plain(envelope: Envelope) -> Decision {
+    fn refused(error: ApiError) -> Decision {
         Decision {
-            envelope,
+            envelope: Envelope::Err(error),
             delay: Duration::ZERO,
             fault: None,
             by: None,
@@ -145,10 +146,13 @@ impl Mock {
         let now = self.config.clock.now();
         let path = decode_path(request.uri.path());
         let target = parse_target(&path);
-        let bot = target.as_ref().and_then(|t| parse_bot_id(t.token).ok());
+        let credentials = target.as_ref().map(|t| Credentials::read(t.token));
+        let bot = credentials.as_ref().and_then(|c| c.bot);
         let path_method = target.as_ref().map_or("", |t| t.method);
 
-        let (decision, params) = self.answer(&request, target.as_ref(), now).await;
+        let (decision, params) = self
+            .answer(&request, target.as_ref(), credentials.as_ref(), now)
+            .await;
 
         let (status, description) = decision.as_sent();
         tracing::debug!(bot = ?bot, method = %journal_method(path_method), ?status, "answered");
@@ -161,7 +165,7 @@ impl Mock {
             params: JournalEntry::params_of(&params),
             status,
             description,
-            rule: decision.by.clone(),
+            rule: decision.by,
             fault: decision.fault.as_ref().map(|f| f.name().to_owned()),
         });
         let mut reply = Reply::api(&decision.envelope);
@@ -175,134 +179,164 @@ impl Mock {
         &self,
         request: &RawRequest,
         target: Option<&Target<'_>>,
+        credentials: Option<&Credentials<'_>>,
         now: Duration,
     ) -> (Decision, Params) {
         if let Err(error) = check_request_line(request) {
-            return (Decision::plain(Envelope::Err(error)), Params::default());
+            return (Decision::refused(error), Params::default());
         }
-        let Some(target) = target else {
-            return (
-                Decision::plain(Envelope::Err(ApiError::not_found())),
-                Params::default(),
-            );
+        let (Some(target), Some(credentials)) = (target, credentials) else {
+            return (Decision::refused(ApiError::not_found()), Params::default());
         };
         let content_type = request.content_type.as_deref();
         let body = request.body.clone();
         let params = match parse_params(request.uri.query(), content_type, body).await {
             Ok(params) => params,
-            Err(error) => return (Decision::plain(Envelope::Err(error)), Params::default()),
+            Err(error) => return (Decision::refused(error), Params::default()),
         };
         // An empty path method may be given as the `method` parameter instead.
         let method = match target.method {
             "" => params.text("method").unwrap_or_default(),
             method => method,
         };
-        let decision = self.decide(target.token, method, &params, now);
+        let decision = self.decide(credentials, method, &params, now);
         (decision, params)
     }
 
     /// Rules, then the normal checks.
-    fn decide(&self, token: &str, method: &str, params: &Params, now: Duration) -> Decision {
+    fn decide(
+        &self,
+        credentials: &Credentials<'_>,
+        method: &str,
+        params: &Params,
+        now: Duration,
+    ) -> Decision {
         let engine = self.engine();
-        let bot = parse_bot_id(token).ok();
-        let mut decision = Decision::plain(Envelope::Ok(serde_json::Value::Null));
+        let (mut delay, mut fault, mut by) = (Duration::ZERO, None, None);
         let hit = engine.match_rules(RuleRequest {
-            token,
-            bot,
+            token: credentials.raw,
+            bot: credentials.bot,
             method,
             params,
             now,
         });
         if let Some(hit) = hit {
             let then = &hit.rule.then;
-            decision.delay = hit.delay;
-            decision.fault.clone_from(&then.fault);
-            decision.by = Some(hit.rule.name.clone());
-            if let (Some(state), Some(bot)) = (then.bot_state, bot) {
-                let scenario = engine.scenario();
-                let new = Bot::in_state(state, now.as_secs_f64(), scenario.closing);
+            (delay, fault, by) = (hit.delay, then.fault.clone(), Some(hit.rule.name.clone()));
+            if let (Some(state), Some(bot)) = (then.bot_state, credentials.bot) {
+                let new = Bot::in_state(state, now.as_secs_f64(), engine.scenario().closing);
                 self.bots.with(bot, |slot| {
                     slot.access = new.access;
                     slot.instance = new.instance;
                 });
             }
             if let Some(answer) = &then.answer {
-                decision.envelope = answer.clone();
-                return decision;
+                let envelope = match answer {
+                    Envelope::Ok(result) => Envelope::Ok(methods::raw(result)),
+                    Envelope::Err(error) => Envelope::Err(error.clone()),
+                };
+                return Decision {
+                    envelope,
+                    delay,
+                    fault,
+                    by,
+                };
             }
         }
-        decision.envelope = match self.dispatch(&engine, token, method, params, now) {
+        let envelope = match self.dispatch(&engine, credentials, method, params, now) {
             Ok(result) => Envelope::Ok(result),
             Err(Refusal::Api(error)) => Envelope::Err(error),
             Err(Refusal::RateLimited { limit, error }) => {
                 let limit = &engine.scenario().rate_limits[limit];
-                decision.by = Some(limit.name.clone());
+                by = Some(limit.name.clone());
                 match limit.answer {
                     RateAnswer::Json => Envelope::Err(error),
                     // Envoy's plain-text answer has no retry_after anywhere.
                     RateAnswer::BaleProxy => {
-                        decision.fault = Some(Fault::ProxyRateLimited);
+                        fault = Some(Fault::ProxyRateLimited);
                         Envelope::Err(ApiError::new(429, "local_rate_limited"))
                     }
                 }
             }
         };
-        decision
+        Decision {
+            envelope,
+            delay,
+            fault,
+            by,
+        }
     }
 
-    /// Token, access, rate limits, instance state, then the method.
+    /// Token, access, rate limits, instance state, then the method — all under the bot's
+    /// one lock, so a refused request never launches the bot.
     fn dispatch(
         &self,
         engine: &Engine,
-        token: &str,
+        credentials: &Credentials<'_>,
         method: &str,
         params: &Params,
         now: Duration,
-    ) -> Result<serde_json::Value, Refusal> {
+    ) -> Result<Box<RawValue>, Refusal> {
         let scenario = engine.scenario();
         let server_dialect = scenario.dialect.unwrap_or(self.config.dialect);
-        let token = Token::parse(token)
-            .map_err(|reason| ApiError::token_rejected(server_dialect, Some(reason)))?;
+        let token = credentials
+            .parsed
+            .as_ref()
+            .map_err(|reason| ApiError::token_rejected(server_dialect, Some(*reason)))?;
         let bot: BotId = token.bot_id();
         let spec = scenario.bot(bot);
         let dialect: Dialect = spec.and_then(|s| s.dialect).unwrap_or(server_dialect);
         let rejected = || Refusal::Api(ApiError::token_rejected(dialect, None));
         match spec {
-            Some(spec) if spec.token != token => return Err(rejected()),
+            Some(spec) if spec.token != *token => return Err(rejected()),
             None if scenario.unknown_tokens == UnknownTokens::Reject => return Err(rejected()),
             _ => {}
         }
-        let accepted = self.bots.with(bot, |b| {
-            b.claim(token.expose()) && b.access == Access::Active
-        });
-        if !accepted {
-            return Err(rejected());
-        }
-        engine
-            .take(bot, method, params, now)
-            .map_err(|limited| Refusal::RateLimited {
-                limit: limited.limit,
-                error: ApiError::too_many_requests(limited.retry_after),
-            })?;
-        let method = Method::from_name(method);
+        let implemented = Method::from_name(method);
         let closing = scenario.closing;
-        self.bots
-            .with(bot, |state| {
-                let launched_at = admit(&mut state.instance, method == Some(Method::Close), now)?;
-                let method = method.ok_or_else(ApiError::method_not_found)?;
-                methods::run(
-                    method,
-                    Call {
-                        bot,
-                        spec,
-                        now,
-                        launched_at,
-                        closing,
-                        instance: &mut state.instance,
-                    },
-                )
-            })
-            .map_err(Refusal::Api)
+        self.bots.with(bot, |state| {
+            if !(state.claim(token.expose()) && state.access == Access::Active) {
+                return Err(rejected());
+            }
+            if let Err(limited) = engine.take(bot, method, params, now) {
+                return Err(Refusal::RateLimited {
+                    limit: limited.limit,
+                    error: ApiError::too_many_requests(limited.retry_after),
+                });
+            }
+            let launched_at = admit(&mut state.instance, implemented == Some(Method::Close), now)?;
+            let method = implemented.ok_or_else(ApiError::method_not_found)?;
+            let call = Call {
+                bot,
+                spec,
+                now,
+                launched_at,
+                closing,
+                instance: &mut state.instance,
+            };
+            Ok(methods::run(method, call)?)
+        })
+    }
+}
+
+/// The token of a request, parsed once.
+struct Credentials<'a> {
+    /// As written. A secret: never logged.
+    raw: &'a str,
+    /// Parsed and validated.
+    parsed: Result<Token, TokenError>,
+    /// The bot id it names, when readable (also for a token with a bad secret).
+    bot: Option<BotId>,
+}
+
+impl<'a> Credentials<'a> {
+    fn read(raw: &'a str) -> Credentials<'a> {
+        let parsed = Token::parse(raw);
+        let bot = match &parsed {
+            Ok(token) => Some(token.bot_id()),
+            Err(_) => parse_bot_id(raw).ok(),
+        };
+        Credentials { raw, parsed, bot }
     }
 }
 

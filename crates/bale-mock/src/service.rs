@@ -51,7 +51,7 @@ where
         Err(error) => {
             tracing::debug!(%error, "request body not read");
             let error = ApiError::new(413, "Request Entity Too Large");
-            return Ok(to_response(&Reply::api(&Envelope::Err(error))).map(Either::Left));
+            return Ok(to_response(&Reply::api(&Envelope::<()>::Err(error))).map(Either::Left));
         }
     };
     let content_type = parts

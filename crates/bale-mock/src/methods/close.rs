@@ -5,12 +5,11 @@
 //! keep the instance closing (answering `500 restart`) for a while.
 
 use bale_api::ApiError;
-use serde_json::Value;
 
-use super::Call;
+use super::{raw, Call, Result};
 use crate::state::{Instance, CLOSE_GRACE};
 
-pub(super) fn run(call: Call<'_>) -> Result<Value, ApiError> {
+pub(super) fn run(call: Call<'_>) -> Result {
     if call.launched_at > CLOSE_GRACE {
         let age = call.now.saturating_sub(call.launched_at);
         let retry_after = CLOSE_GRACE.saturating_sub(age).as_secs();
@@ -25,5 +24,5 @@ pub(super) fn run(call: Call<'_>) -> Result<Value, ApiError> {
             until: call.now + call.closing,
         }
     });
-    Ok(Value::Bool(true))
+    Ok(raw(&true))
 }

@@ -1,11 +1,10 @@
 //! `getMe`: the bot's own User object (names from the scenario, when it declares them).
 
-use bale_api::{ApiError, User};
-use serde_json::Value;
+use bale_api::User;
 
-use super::Call;
+use super::{raw, Call, Result};
 
-pub(super) fn run(call: Call<'_>) -> Result<Value, ApiError> {
+pub(super) fn run(call: Call<'_>) -> Result {
     let mut user = User::mock_bot(call.bot);
     if let Some(spec) = call.spec {
         if let Some(first_name) = &spec.first_name {
@@ -15,5 +14,5 @@ pub(super) fn run(call: Call<'_>) -> Result<Value, ApiError> {
             user.username = Some(username.clone());
         }
     }
-    Ok(serde_json::to_value(user).unwrap_or(Value::Null))
+    Ok(raw(&user))
 }

@@ -8,7 +8,7 @@ mod log_out;
 use std::time::Duration;
 
 use bale_api::{ApiError, BotId, Method};
-use serde_json::Value;
+use serde_json::value::RawValue;
 
 use crate::scenario::BotSpec;
 use crate::state::Instance;
@@ -29,8 +29,16 @@ pub(crate) struct Call<'a> {
     pub instance: &'a mut Option<Instance>,
 }
 
+/// A method's `result`, serialised once, straight from its type.
+pub(crate) type Result = std::result::Result<Box<RawValue>, ApiError>;
+
+/// Serialises a result. Plain data cannot fail to serialise; `null` stands in if it did.
+pub(crate) fn raw<T: serde::Serialize>(value: &T) -> Box<RawValue> {
+    serde_json::value::to_raw_value(value).unwrap_or_default()
+}
+
 /// Runs an implemented method.
-pub(crate) fn run(method: Method, call: Call<'_>) -> Result<Value, ApiError> {
+pub(crate) fn run(method: Method, call: Call<'_>) -> Result {
     match method {
         Method::GetMe => get_me::run(call),
         Method::LogOut => log_out::run(call),
