@@ -12,8 +12,11 @@ use crate::exit;
 /// Arguments of `bale-mock contract`.
 #[derive(Args)]
 pub struct ContractArgs {
-    /// The API to check, e.g. https://tapi.bale.ai; without it, an in-process mock.
-    #[arg(long, value_name = "URL")]
+    #[arg(
+        long,
+        value_name = "URL",
+        help = "The API to check, e.g. https://tapi.bale.ai; without it, an in-process mock"
+    )]
     base_url: Option<String>,
     /// The bot token (required with --base-url; the in-process mock has its own).
     #[arg(long, env = "BALE_TOKEN", hide_env_values = true)]

@@ -8,7 +8,7 @@
 //! - [`case`]: [`CASES`], the cases as data.
 //! - [`shape`]: an answer → its shape; the differences between two shapes.
 //! - [`snapshot`]: the committed snapshots (embedded at build time) and pending ones.
-//! - [`run`]: running the cases against a target, waiting out rate limits.
+//! - [`mod@run`]: running the cases against a target, waiting out rate limits.
 //! - [`report`]: text, JSON and JUnit reports.
 //! - [`target`]: the in-process mock target.
 
