@@ -297,21 +297,7 @@ async fn truncated_body_sends_less_than_its_content_length() {
     let full = ok().body;
     let mut stream = request(&server, "/").await;
     let raw = read_to_eof(&mut stream).await.unwrap();
-    let (head, body) = split(&raw);
-    assert_eq!(
-        head,
-        format!(
-            "HTTP/1.1 200 OK\r\nConnection: keep-alive\r\nContent-Type: application/json\r\n\
-             Retry-After: 7\r\nContent-Length: {}",
-            full.len()
-        )
-    );
-    assert!(
-        !body.is_empty() && body.len() < full.len(),
-        "{} bytes",
-        body.len()
-    );
-    assert_eq!(body, full[..body.len()]);
+    assert_truncated(&raw, &full);
     server.shut_down().await;
 }
 
@@ -482,4 +468,24 @@ async fn hang_stays_silent_without_holding_up_others_or_shutdown() {
         b"",
         "closed, not reset"
     );
+}
+
+/// `raw` is the head of `full`'s answer (with `Retry-After: 7` and the whole length
+/// promised) followed by a non-empty part of its body, cut short.
+pub(super) fn assert_truncated(raw: &[u8], full: &[u8]) {
+    let (head, body) = split(raw);
+    assert_eq!(
+        head,
+        format!(
+            "HTTP/1.1 200 OK\r\nConnection: keep-alive\r\nContent-Type: application/json\r\n\
+             Retry-After: 7\r\nContent-Length: {}",
+            full.len()
+        )
+    );
+    assert!(
+        !body.is_empty() && body.len() < full.len(),
+        "{} bytes",
+        body.len()
+    );
+    assert_eq!(body, full[..body.len()]);
 }
