@@ -197,3 +197,39 @@ async fn a_bot_has_one_token_the_first_seen() {
     server.reset();
     call(&server, other_secret, "getMe").await.result();
 }
+
+/// Bytes that are not HTTP get an HTTP error status from the transport (no envelope: tdlib
+/// sends none either) and never take the server down.
+#[test]
+fn garbage_is_answered_and_the_server_keeps_serving() {
+    use std::io::{Read, Write};
+    let server = MockServer::start();
+    let garbage: [&[u8]; 4] = [
+        b"\x00\x01\x02 garbage\r\n\r\n",
+        b"GET /bot1/getMe HTTP/9.9\r\n\r\n",
+        b"GET /bot1/getMe HTTP/1.1\r\nno colon here\r\n\r\n",
+        b"POST /bot1/getMe HTTP/1.1\r\nContent-Length: -5\r\n\r\n",
+    ];
+    for bytes in garbage {
+        let mut stream = std::net::TcpStream::connect(server.address()).unwrap();
+        stream
+            .set_read_timeout(Some(std::time::Duration::from_secs(5)))
+            .unwrap();
+        stream.write_all(bytes).unwrap();
+        let mut answer = Vec::new();
+        let _ = stream.read_to_end(&mut answer);
+        let answer = String::from_utf8_lossy(&answer);
+        assert!(
+            answer.starts_with("HTTP/1.1 4") || answer.starts_with("HTTP/1.1 5"),
+            "{:?} got {answer:?}",
+            String::from_utf8_lossy(bytes)
+        );
+    }
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    runtime.block_on(async {
+        assert_eq!(
+            call(&server, TOKEN, "getMe").await.result()["id"],
+            123456789
+        );
+    });
+}
