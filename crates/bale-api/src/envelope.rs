@@ -41,11 +41,16 @@ impl<T> Envelope<T> {
 impl<T: Serialize> Envelope<T> {
     /// The envelope as compact JSON bytes, ready for the wire.
     pub fn to_bytes(&self) -> Vec<u8> {
+        // Sized for a typical answer, so the buffer does not grow byte by byte.
+        let mut out = Vec::with_capacity(256);
         // Serialising an envelope of plain data cannot fail; a failure would be a bug in a
         // Serialize impl of T, so the error envelope stands in rather than a panic.
-        serde_json::to_vec(self).unwrap_or_else(|_| {
-            br#"{"ok":false,"error_code":500,"description":"Internal Server Error"}"#.to_vec()
-        })
+        match serde_json::to_writer(&mut out, self) {
+            Ok(()) => out,
+            Err(_) => {
+                br#"{"ok":false,"error_code":500,"description":"Internal Server Error"}"#.to_vec()
+            }
+        }
     }
 }
 

@@ -22,7 +22,8 @@ pub struct JournalEntry {
     /// The bot the token names, when the token has a readable bot id.
     pub bot_id: Option<BotId>,
     /// `GET`, `POST`, …
-    pub http_method: String,
+    #[serde(serialize_with = "as_str")]
+    pub http_method: http::Method,
     /// The method as the client wrote it (any case); empty when the path named none.
     pub method: String,
     /// The parameters, first occurrence of each name; files as `<file NAME, N bytes>`.
@@ -53,6 +54,10 @@ impl JournalEntry {
         }
         map
     }
+}
+
+fn as_str<S: serde::Serializer>(method: &http::Method, serializer: S) -> Result<S::Ok, S::Error> {
+    serializer.serialize_str(method.as_str())
 }
 
 /// A bounded, thread-safe journal.
@@ -125,7 +130,7 @@ mod tests {
             seq: 0,
             at_ms: 0,
             bot_id: Some(1),
-            http_method: "POST".into(),
+            http_method: http::Method::POST,
             method: method.into(),
             params: Map::new(),
             status: Some(200),

@@ -115,14 +115,19 @@ pub async fn parse_params(
 
     // Matched by substring, ignoring case, like the real server; the boundary keeps its case.
     let content_type = content_type.unwrap_or_default();
-    let kind = content_type.to_ascii_lowercase();
-    if kind.contains("multipart/form-data") {
+    let is = |kind: &str| {
+        content_type
+            .as_bytes()
+            .windows(kind.len())
+            .any(|window| window.eq_ignore_ascii_case(kind.as_bytes()))
+    };
+    if is("multipart/form-data") {
         check_parameters_len(query.len())?;
         read_multipart(content_type, body, &mut params).await?;
-    } else if kind.contains("application/x-www-form-urlencoded") {
+    } else if is("application/x-www-form-urlencoded") {
         check_parameters_len(query.len() + body.len())?;
         params.extend_urlencoded(&body);
-    } else if kind.contains("application/json") {
+    } else if is("application/json") {
         check_parameters_len(query.len() + body.len())?;
         read_json(&body, &mut params)?;
     } else {

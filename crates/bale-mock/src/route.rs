@@ -11,8 +11,8 @@
 use std::sync::{Arc, PoisonError, RwLock};
 use std::time::Duration;
 
-use bale_api::token::parse_bot_id;
-use bale_api::{ApiError, BotId, Dialect, Envelope, Method, Token, TokenError};
+use bale_api::token::{check as check_token, parse_bot_id};
+use bale_api::{ApiError, BotId, Dialect, Envelope, Method, TokenError};
 use bytes::Bytes;
 use serde_json::value::RawValue;
 
@@ -35,7 +35,7 @@ pub struct RawRequest {
     /// The request target.
     pub uri: http::Uri,
     /// The `Content-Type` header, if any.
-    pub content_type: Option<String>,
+    pub content_type: Option<http::HeaderValue>,
     /// The whole body.
     pub body: Bytes,
 }
@@ -160,7 +160,7 @@ impl Mock {
             seq: 0,
             at_ms: u64::try_from(now.as_millis()).unwrap_or(u64::MAX),
             bot_id: bot,
-            http_method: request.http_method.to_string(),
+            http_method: request.http_method.clone(),
             method: journal_method(path_method),
             params: JournalEntry::params_of(&params),
             status,
@@ -188,9 +188,12 @@ impl Mock {
         let (Some(target), Some(credentials)) = (target, credentials) else {
             return (Decision::refused(ApiError::not_found()), Params::default());
         };
-        let content_type = request.content_type.as_deref();
+        let content_type = request
+            .content_type
+            .as_ref()
+            .map(|value| String::from_utf8_lossy(value.as_bytes()));
         let body = request.body.clone();
-        let params = match parse_params(request.uri.query(), content_type, body).await {
+        let params = match parse_params(request.uri.query(), content_type.as_deref(), body).await {
             Ok(params) => params,
             Err(error) => return (Decision::refused(error), Params::default()),
         };
@@ -279,23 +282,21 @@ impl Mock {
     ) -> Result<Box<RawValue>, Refusal> {
         let scenario = engine.scenario();
         let server_dialect = scenario.dialect.unwrap_or(self.config.dialect);
-        let token = credentials
-            .parsed
-            .as_ref()
-            .map_err(|reason| ApiError::token_rejected(server_dialect, Some(*reason)))?;
-        let bot: BotId = token.bot_id();
+        let bot: BotId = credentials
+            .checked
+            .map_err(|reason| ApiError::token_rejected(server_dialect, Some(reason)))?;
         let spec = scenario.bot(bot);
         let dialect: Dialect = spec.and_then(|s| s.dialect).unwrap_or(server_dialect);
         let rejected = || Refusal::Api(ApiError::token_rejected(dialect, None));
         match spec {
-            Some(spec) if spec.token != *token => return Err(rejected()),
+            Some(spec) if spec.token.expose() != credentials.raw => return Err(rejected()),
             None if scenario.unknown_tokens == UnknownTokens::Reject => return Err(rejected()),
             _ => {}
         }
         let implemented = Method::from_name(method);
         let closing = scenario.closing;
         self.bots.with(bot, |state| {
-            if !(state.claim(token.expose()) && state.access == Access::Active) {
+            if !(state.claim(credentials.raw) && state.access == Access::Active) {
                 return Err(rejected());
             }
             if let Err(limited) = engine.take(bot, method, params, now) {
@@ -319,24 +320,24 @@ impl Mock {
     }
 }
 
-/// The token of a request, parsed once.
+/// The token of a request, checked once.
 struct Credentials<'a> {
     /// As written. A secret: never logged.
     raw: &'a str,
-    /// Parsed and validated.
-    parsed: Result<Token, TokenError>,
+    /// Checked by every rule: the bot id, or why the token is refused.
+    checked: Result<BotId, TokenError>,
     /// The bot id it names, when readable (also for a token with a bad secret).
     bot: Option<BotId>,
 }
 
 impl<'a> Credentials<'a> {
     fn read(raw: &'a str) -> Credentials<'a> {
-        let parsed = Token::parse(raw);
-        let bot = match &parsed {
-            Ok(token) => Some(token.bot_id()),
+        let checked = check_token(raw);
+        let bot = match checked {
+            Ok(bot) => Some(bot),
             Err(_) => parse_bot_id(raw).ok(),
         };
-        Credentials { raw, parsed, bot }
+        Credentials { raw, checked, bot }
     }
 }
 

@@ -54,10 +54,7 @@ where
             return Ok(to_response(&Reply::api(&Envelope::<()>::Err(error))).map(Either::Left));
         }
     };
-    let content_type = parts
-        .headers
-        .get(CONTENT_TYPE)
-        .map(|value| String::from_utf8_lossy(value.as_bytes()).into_owned());
+    let content_type = parts.headers.get(CONTENT_TYPE).cloned();
     let reply = router
         .route(RawRequest {
             http_method: parts.method,

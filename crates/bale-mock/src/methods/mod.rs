@@ -32,9 +32,17 @@ pub(crate) struct Call<'a> {
 /// A method's `result`, serialised once, straight from its type.
 pub(crate) type Result = std::result::Result<Box<RawValue>, ApiError>;
 
-/// Serialises a result. Plain data cannot fail to serialise; `null` stands in if it did.
+/// Serialises a result into a buffer sized for a User, so it does not grow as it is written.
+/// Plain data cannot fail to serialise; `null` stands in if it did.
 pub(crate) fn raw<T: serde::Serialize>(value: &T) -> Box<RawValue> {
-    serde_json::value::to_raw_value(value).unwrap_or_default()
+    let mut json = Vec::with_capacity(256);
+    match serde_json::to_writer(&mut json, value) {
+        Ok(()) => String::from_utf8(json)
+            .ok()
+            .and_then(|text| RawValue::from_string(text).ok())
+            .unwrap_or_default(),
+        Err(_) => Box::default(),
+    }
 }
 
 /// Runs an implemented method.
