@@ -38,6 +38,16 @@ pub struct ServeArgs {
         conflicts_with = "tls_cert"
     )]
     tls_ca_out: Option<PathBuf>,
+    /// With --tls: also make the generated certificate valid for NAME (repeatable), e.g.
+    /// tapi.bale.ai, so a client whose URL cannot change reaches the mock through a hosts
+    /// entry and trusts it through --tls-ca-out.
+    #[arg(
+        long = "tls-name",
+        value_name = "NAME",
+        requires = "tls",
+        conflicts_with = "tls_cert"
+    )]
+    tls_names: Vec<String>,
     /// Serve HTTPS with this PEM certificate chain (the server's certificate first) instead
     /// of a generated one; needs --tls-key, implies --tls.
     #[arg(long, value_name = "FILE", requires = "tls_key")]
@@ -128,7 +138,7 @@ fn tls_settings(args: &ServeArgs) -> anyhow::Result<Option<TlsSettings>> {
     if !args.tls {
         return Ok(None);
     }
-    let tls = TlsSettings::generate()?;
+    let tls = TlsSettings::generate_for(&args.tls_names)?;
     if let (Some(path), Some(ca_pem)) = (&args.tls_ca_out, tls.ca_pem()) {
         std::fs::write(path, ca_pem)
             .with_context(|| format!("cannot write the CA certificate to {}", path.display()))?;

@@ -48,6 +48,21 @@ pub struct LoopbackCertificates {
 impl LoopbackCertificates {
     /// Generates a fresh CA (ECDSA P-256) and a leaf for [`LOOPBACK_NAMES`] signed by it.
     pub fn generate() -> Result<LoopbackCertificates, TlsError> {
+        LoopbackCertificates::generate_for(&[])
+    }
+
+    /// [`LoopbackCertificates::generate`], with the leaf also valid for `extra_names` (host
+    /// names or IP addresses) — e.g. `tapi.bale.ai`, so that a client whose URL cannot be
+    /// changed reaches the mock through a hosts-file entry and trusts it through the CA.
+    pub fn generate_for(extra_names: &[String]) -> Result<LoopbackCertificates, TlsError> {
+        if let Some(bad) = extra_names
+            .iter()
+            .find(|name| rustls::pki_types::ServerName::try_from(name.as_str()).is_err())
+        {
+            return Err(TlsError::Generate(format!(
+                "{bad:?} is not a host name or an IP address"
+            )));
+        }
         let generate = |error: rcgen::Error| TlsError::Generate(error.to_string());
 
         let mut ca = CertificateParams::new(Vec::<String>::new()).map_err(generate)?;
@@ -70,7 +85,8 @@ impl LoopbackCertificates {
         let ca_pem = ca.self_signed(&ca_key).map_err(generate)?.pem();
         let issuer = Issuer::new(ca, ca_key);
 
-        let names = LOOPBACK_NAMES.map(str::to_owned).to_vec();
+        let mut names = LOOPBACK_NAMES.map(str::to_owned).to_vec();
+        names.extend(extra_names.iter().cloned());
         let mut leaf = CertificateParams::new(names).map_err(generate)?;
         leaf.distinguished_name = rcgen::DistinguishedName::new();
         leaf.distinguished_name
@@ -110,7 +126,13 @@ impl TlsSettings {
     /// Serves a freshly [generated](LoopbackCertificates::generate) certificate; its CA is
     /// [`TlsSettings::ca_pem`].
     pub fn generate() -> Result<TlsSettings, TlsError> {
-        TlsSettings::from_generated(&LoopbackCertificates::generate()?)
+        TlsSettings::generate_for(&[])
+    }
+
+    /// [`TlsSettings::generate`] with a certificate also valid for `extra_names` (see
+    /// [`LoopbackCertificates::generate_for`]).
+    pub fn generate_for(extra_names: &[String]) -> Result<TlsSettings, TlsError> {
+        TlsSettings::from_generated(&LoopbackCertificates::generate_for(extra_names)?)
     }
 
     /// Serves `certificates`' leaf; its CA is [`TlsSettings::ca_pem`].

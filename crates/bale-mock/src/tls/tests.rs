@@ -92,3 +92,32 @@ fn unreadable_files_name_the_file() {
         "{error}"
     );
 }
+
+#[test]
+fn generated_certificates_can_also_name_the_real_host() {
+    use rustls::client::danger::ServerCertVerifier;
+    use rustls::client::WebPkiServerVerifier;
+    use rustls::pki_types::pem::PemObject;
+    use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
+
+    let generated = LoopbackCertificates::generate_for(&["tapi.bale.ai".to_owned()]).unwrap();
+    let mut roots = rustls::RootCertStore::empty();
+    roots
+        .add(CertificateDer::from_pem_slice(generated.ca_pem.as_bytes()).unwrap())
+        .unwrap();
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let verifier = WebPkiServerVerifier::builder_with_provider(Arc::new(roots), provider)
+        .build()
+        .unwrap();
+    let leaf = CertificateDer::from_pem_slice(generated.cert_pem.as_bytes()).unwrap();
+    let verify = |name: &str| {
+        let name = ServerName::try_from(name.to_owned()).unwrap();
+        verifier
+            .verify_server_cert(&leaf, &[], &name, &[], UnixTime::now())
+            .is_ok()
+    };
+    assert!(verify("tapi.bale.ai"));
+    assert!(verify("localhost") && verify("127.0.0.1"));
+    assert!(!verify("api.telegram.org"));
+    assert!(TlsSettings::generate_for(&["not a name!".to_owned()]).is_err());
+}
