@@ -40,17 +40,18 @@ pub struct JournalEntry {
 }
 
 impl JournalEntry {
-    pub(crate) fn params_of(params: &Params) -> Map<String, Value> {
+    /// The parameters as journaled, taken over from the request (nothing is copied).
+    pub(crate) fn params_of(params: Params) -> Map<String, Value> {
         let mut map = Map::new();
-        for (key, value) in params.iter() {
-            if map.contains_key(key) {
+        for (key, value) in params.into_pairs() {
+            if map.contains_key(&key) {
                 continue;
             }
             let value = match value {
-                Param::Text(text) => text.clone(),
+                Param::Text(text) => text,
                 Param::File { file_name, size } => format!("<file {file_name}, {size} bytes>"),
             };
-            map.insert(key.to_owned(), Value::String(value));
+            map.insert(key, Value::String(value));
         }
         map
     }

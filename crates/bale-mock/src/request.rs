@@ -76,6 +76,11 @@ impl Params {
         self.0.iter().map(|(key, value)| (key.as_str(), value))
     }
 
+    /// Every parameter, in arrival order, by value.
+    pub fn into_pairs(self) -> impl Iterator<Item = (String, Param)> {
+        self.0.into_iter()
+    }
+
     /// Whether there are none.
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()

@@ -162,7 +162,7 @@ impl Mock {
             bot_id: bot,
             http_method: request.http_method.clone(),
             method: journal_method(path_method),
-            params: JournalEntry::params_of(&params),
+            params: JournalEntry::params_of(params),
             status,
             description,
             rule: decision.by,
