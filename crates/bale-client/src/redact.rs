@@ -34,7 +34,9 @@ pub(crate) fn excerpt(body: &[u8], token: &str) -> String {
     if !token.is_empty() {
         // The longest tail of the excerpt that is a prefix of the token (at least 4 bytes).
         let cut = (4..=token.len().min(excerpt.len())).rev().find(|&n| {
-            excerpt.is_char_boundary(excerpt.len() - n) && excerpt.ends_with(&token[..n])
+            token.is_char_boundary(n)
+                && excerpt.is_char_boundary(excerpt.len() - n)
+                && excerpt.ends_with(&token[..n])
         });
         if let Some(n) = cut {
             excerpt.truncate(excerpt.len() - n);
@@ -66,6 +68,14 @@ mod tests {
         );
         assert_eq!(redact("token=12%3Aa+b%2Fc%3Fd", odd), "token=<token>");
         assert_eq!(redact("nothing to hide", ""), "nothing to hide");
+    }
+
+    #[test]
+    fn tokens_with_multibyte_characters_never_panic() {
+        let token = "12:ééééééééééééé";
+        let body = format!("GET /bot{}", &token[..9]);
+        assert_eq!(excerpt(body.as_bytes(), token), "GET /bot<token>");
+        assert_eq!(excerpt("abcdé".as_bytes(), token), "abcdé");
     }
 
     #[test]
