@@ -54,6 +54,9 @@ pub mod descriptions {
     pub const ALREADY_CLOSED: &str = "Bad Request: the bot has already been closed";
     /// Any request of a bot while its instance is closing.
     pub const RESTART: &str = "Internal Server Error: restart";
+    /// The plain-text body (not JSON) of the 429 that Bale's edge proxy, Envoy, sends from
+    /// its local rate limit.
+    pub const LOCAL_RATE_LIMITED: &str = "local_rate_limited";
     /// The prefix of a 429 description; the seconds follow.
     pub const TOO_MANY_REQUESTS_PREFIX: &str = "Too Many Requests: retry after ";
 }

@@ -9,6 +9,7 @@ use std::error::Error as StdError;
 use std::fmt;
 use std::io;
 
+use bale_api::error::descriptions;
 use bale_api::{ApiError, ApiErrorKind};
 
 use crate::redact::redact;
@@ -188,7 +189,7 @@ impl Error {
                 let description = error.description.to_ascii_lowercase();
                 error.kind() == ApiErrorKind::TooManyRequests
                     || description.contains("bot limit exceed")
-                    || description.contains("local_rate_limited")
+                    || description.contains(descriptions::LOCAL_RATE_LIMITED)
             }
             _ => false,
         }

@@ -3,6 +3,7 @@
 
 use std::time::Duration;
 
+use bale_api::Envelope;
 use bale_client::{Client, Encoding, Error, RawAnswer};
 use serde_json::{Map, Value};
 
@@ -210,8 +211,8 @@ async fn send(
 }
 
 fn body_retry_after(body: &[u8]) -> Option<u64> {
-    let envelope: Value = serde_json::from_slice(body).ok()?;
-    envelope.get("parameters")?.get("retry_after")?.as_u64()
+    let envelope: Envelope = serde_json::from_slice(body).ok()?;
+    envelope.into_result().err()?.retry_after()
 }
 
 #[cfg(test)]

@@ -11,6 +11,7 @@
 use std::sync::{Arc, PoisonError, RwLock};
 use std::time::Duration;
 
+use bale_api::error::descriptions::LOCAL_RATE_LIMITED;
 use bale_api::token::{check as check_token, parse_bot_id};
 use bale_api::{ApiError, BotId, Dialect, Envelope, Method, TokenError};
 use bytes::Bytes;
@@ -70,7 +71,7 @@ impl Decision {
         match &self.fault {
             None => (Some(answer), description),
             Some(fault) if fault.keeps_the_answer() => (fault.wire_status(answer), description),
-            Some(Fault::ProxyRateLimited) => (Some(429), Some("local_rate_limited".to_owned())),
+            Some(Fault::ProxyRateLimited) => (Some(429), Some(LOCAL_RATE_LIMITED.to_owned())),
             Some(fault) => (fault.wire_status(answer), None),
         }
     }
@@ -257,7 +258,7 @@ impl Mock {
                     // Envoy's plain-text answer has no retry_after anywhere.
                     RateAnswer::BaleProxy => {
                         fault = Some(Fault::ProxyRateLimited);
-                        Envelope::Err(ApiError::new(429, "local_rate_limited"))
+                        Envelope::Err(ApiError::new(429, LOCAL_RATE_LIMITED))
                     }
                 }
             }

@@ -39,6 +39,8 @@ use tokio::io::AsyncWriteExt;
 use tokio::sync::{oneshot, watch};
 use tokio::time::Instant;
 
+use bale_api::error::descriptions::LOCAL_RATE_LIMITED;
+
 use crate::fault::Fault;
 use crate::reply::Reply;
 use crate::service::to_response;
@@ -59,8 +61,6 @@ pub(crate) type ResponseBody = Either<Full<Bytes>, UnsyncBoxBody<Bytes, Infallib
 const DRIP_PIECE: usize = 8;
 /// The shortest pause between two pieces of a dripped body (a timer's resolution).
 const DRIP_TICK: Duration = Duration::from_millis(10);
-/// Envoy's local rate limit body.
-const LOCAL_RATE_LIMITED: &str = "local_rate_limited";
 
 /// How a connection must end instead of answering, carried out by [`drive`].
 #[derive(Clone, Debug)]
