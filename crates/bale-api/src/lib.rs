@@ -5,21 +5,27 @@
 //!
 //! - [`token`]: [`Token`], a bot token parsed and validated by the real server's rules; its
 //!   `Debug` and `Display` never show the secret.
-//! - [`method`]: the [`Method`]s the mock implements, and the catalogue of every method name
-//!   Bale is known to serve.
+//! - [`method`]: the catalogue: every [`Method`] Bale is known to serve, one row each.
 //! - [`envelope`]: [`Envelope`], the `{"ok":…}` body every answer carries.
 //! - [`error`]: [`ApiError`] (code, description, [`ResponseParameters`]), the exact error
 //!   descriptions of both [`Dialect`]s, and [`ApiErrorKind`] to classify them.
-//! - [`types`]: Bot API objects ([`User`]).
+//! - [`types`]: Bot API objects ([`User`], [`Chat`], [`Message`], [`Update`], …), fields in the
+//!   real server's order.
 
+pub mod entity;
 pub mod envelope;
 pub mod error;
 pub mod method;
+pub mod text;
 pub mod token;
 pub mod types;
 
+pub use entity::MessageEntity;
 pub use envelope::Envelope;
 pub use error::{ApiError, ApiErrorKind, Dialect, ResponseParameters};
 pub use method::Method;
 pub use token::{BotId, Token, TokenError};
-pub use types::User;
+pub use types::{
+    CallbackQuery, Chat, ChatId, ChatType, Contact, Location, Message, MessageId, Update, User,
+    WebhookInfo,
+};

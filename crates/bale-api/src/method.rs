@@ -1,42 +1,166 @@
-//! Bot API methods: the ones the mock implements ([`Method`]) and the catalogue of every
-//! method name Bale is known to serve ([`KNOWN_METHODS`]).
+//! The method catalogue: every Bot API method Bale is known to serve, one row each.
+//!
+//! The rows are the union of what maintained Bale SDKs call (Balethon, python-bale-bot), plus
+//! `logOut` and `close`, which the n8n BaleMessenger node calls. Which of them the mock
+//! implements is the mock's own table; any other name is answered
+//! `404 Not Found: method not found`.
 //!
 //! The real server lower-cases method names before dispatch, so every lookup here ignores
 //! ASCII case: `logout`, `LOGOUT` and `logOut` are the same method.
 
 use std::fmt;
 
-/// A method the mock implements. Anything else is answered
-/// `404 Not Found: method not found`, never with a fake success.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Method {
-    /// `getMe`: the bot's own [`crate::User`].
-    GetMe,
-    /// `logOut`: log the bot out of the cloud server; locks it out for 10 minutes.
-    LogOut,
-    /// `close`: close the bot instance; 429 in the first 10 minutes after launch.
-    Close,
+macro_rules! catalogue {
+    ($($(#[$doc:meta])* $variant:ident = $name:literal,)*) => {
+        /// A Bot API method Bale is known to serve.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum Method {
+            $($(#[$doc])* $variant,)*
+        }
+
+        impl Method {
+            /// Every method in the catalogue, in catalogue order.
+            pub const ALL: &'static [Method] = &[$(Method::$variant,)*];
+
+            /// The canonical (documented) spelling of the name.
+            pub const fn name(self) -> &'static str {
+                match self {
+                    $(Method::$variant => $name,)*
+                }
+            }
+        }
+    };
+}
+
+catalogue! {
+    /// Updates by long polling.
+    GetUpdates = "getUpdates",
+    /// Sets the webhook updates are delivered to.
+    SetWebhook = "setWebhook",
+    /// Removes the webhook.
+    DeleteWebhook = "deleteWebhook",
+    /// The webhook's status.
+    GetWebhookInfo = "getWebhookInfo",
+    /// The bot's own User.
+    GetMe = "getMe",
+    /// Logs the bot out of the cloud server; locks it out for 10 minutes.
+    LogOut = "logOut",
+    /// Closes the bot instance; 429 in the first 10 minutes after launch.
+    Close = "close",
+    /// Bale only: asks a user to review the bot.
+    AskReview = "askReview",
+    /// Bale only: invites a user to a chat.
+    InviteUser = "inviteUser",
+    /// Sends a text message.
+    SendMessage = "sendMessage",
+    /// Forwards a message.
+    ForwardMessage = "forwardMessage",
+    /// Copies a message without a link to the original.
+    CopyMessage = "copyMessage",
+    /// Edits a message's text.
+    EditMessageText = "editMessageText",
+    /// Edits a message's caption.
+    EditMessageCaption = "editMessageCaption",
+    /// Edits a message's inline keyboard.
+    EditMessageReplyMarkup = "editMessageReplyMarkup",
+    /// Deletes a message.
+    DeleteMessage = "deleteMessage",
+    /// Answers a callback query (an inline button press).
+    AnswerCallbackQuery = "answerCallbackQuery",
+    /// Answers an inline query.
+    AnswerInlineQuery = "answerInlineQuery",
+    /// Shows "typing…" and the like.
+    SendChatAction = "sendChatAction",
+    /// Sends a photo.
+    SendPhoto = "sendPhoto",
+    /// Sends an audio file.
+    SendAudio = "sendAudio",
+    /// Sends a document.
+    SendDocument = "sendDocument",
+    /// Sends a video.
+    SendVideo = "sendVideo",
+    /// Sends an animation.
+    SendAnimation = "sendAnimation",
+    /// Sends a voice note.
+    SendVoice = "sendVoice",
+    /// Sends an album.
+    SendMediaGroup = "sendMediaGroup",
+    /// Sends a location.
+    SendLocation = "sendLocation",
+    /// Sends a contact.
+    SendContact = "sendContact",
+    /// Sends a sticker.
+    SendSticker = "sendSticker",
+    /// A file's download path.
+    GetFile = "getFile",
+    /// A chat.
+    GetChat = "getChat",
+    /// A chat's administrators.
+    GetChatAdministrators = "getChatAdministrators",
+    /// One member of a chat.
+    GetChatMember = "getChatMember",
+    /// The number of members (the old name).
+    GetChatMembersCount = "getChatMembersCount",
+    /// The number of members.
+    GetChatMemberCount = "getChatMemberCount",
+    /// Leaves a chat.
+    LeaveChat = "leaveChat",
+    /// Bans a member.
+    BanChatMember = "banChatMember",
+    /// Unbans a member.
+    UnbanChatMember = "unbanChatMember",
+    /// Restricts a member.
+    RestrictChatMember = "restrictChatMember",
+    /// Promotes or demotes a member.
+    PromoteChatMember = "promoteChatMember",
+    /// Sets a chat's title.
+    SetChatTitle = "setChatTitle",
+    /// Sets a chat's description.
+    SetChatDescription = "setChatDescription",
+    /// Sets a chat's photo.
+    SetChatPhoto = "setChatPhoto",
+    /// Deletes a chat's photo.
+    DeleteChatPhoto = "deleteChatPhoto",
+    /// Pins a message.
+    PinChatMessage = "pinChatMessage",
+    /// Unpins a message.
+    UnpinChatMessage = "unpinChatMessage",
+    /// Unpins every message.
+    UnpinAllChatMessages = "unpinAllChatMessages",
+    /// Creates an invite link.
+    CreateChatInviteLink = "createChatInviteLink",
+    /// Exports the primary invite link.
+    ExportChatInviteLink = "exportChatInviteLink",
+    /// Revokes an invite link.
+    RevokeChatInviteLink = "revokeChatInviteLink",
+    /// Sends an invoice.
+    SendInvoice = "sendInvoice",
+    /// Creates an invoice link.
+    CreateInvoiceLink = "createInvoiceLink",
+    /// Answers a pre-checkout query.
+    AnswerPreCheckoutQuery = "answerPreCheckoutQuery",
+    /// Bale only: looks a payment transaction up.
+    InquireTransaction = "inquireTransaction",
+    /// Uploads a sticker file.
+    UploadStickerFile = "uploadStickerFile",
+    /// Creates a sticker set.
+    CreateNewStickerSet = "createNewStickerSet",
+    /// Adds a sticker to a set.
+    AddStickerToSet = "addStickerToSet",
+    /// A sticker set.
+    GetStickerSet = "getStickerSet",
+    /// Deletes a sticker from its set.
+    DeleteStickerFromSet = "deleteStickerFromSet",
 }
 
 impl Method {
-    /// Every implemented method.
-    pub const ALL: &'static [Method] = &[Method::GetMe, Method::LogOut, Method::Close];
-
-    /// The canonical (documented) spelling of the name.
-    pub fn name(self) -> &'static str {
-        match self {
-            Method::GetMe => "getMe",
-            Method::LogOut => "logOut",
-            Method::Close => "close",
-        }
-    }
-
     /// Looks a method up by name, ignoring ASCII case.
     pub fn from_name(name: &str) -> Option<Method> {
+        // Lengths differ more often than letters: compare them first.
         Method::ALL
             .iter()
             .copied()
-            .find(|m| m.name().eq_ignore_ascii_case(name))
+            .find(|m| m.name().len() == name.len() && m.name().eq_ignore_ascii_case(name))
     }
 }
 
@@ -46,84 +170,9 @@ impl fmt::Display for Method {
     }
 }
 
-/// Every method name Bale's Bot API is known to serve (wire-facts §1.2: the union of what
-/// maintained Bale SDKs call, plus `logOut` and `close`), in canonical spelling. Scenario
-/// files may script answers for any of these, implemented or not.
-pub const KNOWN_METHODS: &[&str] = &[
-    // updates
-    "getUpdates",
-    "setWebhook",
-    "deleteWebhook",
-    "getWebhookInfo",
-    // bot and users
-    "getMe",
-    "logOut",
-    "close",
-    "askReview",
-    "inviteUser",
-    // messages
-    "sendMessage",
-    "forwardMessage",
-    "copyMessage",
-    "editMessageText",
-    "editMessageCaption",
-    "editMessageReplyMarkup",
-    "deleteMessage",
-    "answerCallbackQuery",
-    "answerInlineQuery",
-    "sendChatAction",
-    // media
-    "sendPhoto",
-    "sendAudio",
-    "sendDocument",
-    "sendVideo",
-    "sendAnimation",
-    "sendVoice",
-    "sendMediaGroup",
-    "sendLocation",
-    "sendContact",
-    "sendSticker",
-    "getFile",
-    // chats
-    "getChat",
-    "getChatAdministrators",
-    "getChatMember",
-    "getChatMembersCount",
-    "getChatMemberCount",
-    "leaveChat",
-    "banChatMember",
-    "unbanChatMember",
-    "restrictChatMember",
-    "promoteChatMember",
-    "setChatTitle",
-    "setChatDescription",
-    "setChatPhoto",
-    "deleteChatPhoto",
-    "pinChatMessage",
-    "unpinChatMessage",
-    "unpinAllChatMessages",
-    "createChatInviteLink",
-    "exportChatInviteLink",
-    "revokeChatInviteLink",
-    // payments
-    "sendInvoice",
-    "createInvoiceLink",
-    "answerPreCheckoutQuery",
-    "inquireTransaction",
-    // stickers
-    "uploadStickerFile",
-    "createNewStickerSet",
-    "addStickerToSet",
-    "getStickerSet",
-    "deleteStickerFromSet",
-];
-
 /// The canonical spelling of a known method name, ignoring ASCII case.
 pub fn canonical_name(name: &str) -> Option<&'static str> {
-    KNOWN_METHODS
-        .iter()
-        .copied()
-        .find(|known| known.eq_ignore_ascii_case(name))
+    Method::from_name(name).map(Method::name)
 }
 
 #[cfg(test)]
@@ -136,16 +185,18 @@ mod tests {
             assert_eq!(Method::from_name(name), Some(Method::LogOut), "{name}");
         }
         assert_eq!(Method::from_name("GETME"), Some(Method::GetMe));
-        assert_eq!(Method::from_name("sendMessage"), None);
+        assert_eq!(Method::from_name("SendPhoto"), Some(Method::SendPhoto));
         assert_eq!(Method::from_name("getme/extra"), None);
+        assert_eq!(canonical_name("sendTelepathy"), None);
     }
 
     #[test]
-    fn every_implemented_method_is_in_the_catalogue() {
-        for method in Method::ALL {
-            assert_eq!(canonical_name(method.name()), Some(method.name()));
+    fn names_are_unique_ignoring_case() {
+        for (i, a) in Method::ALL.iter().enumerate() {
+            for b in &Method::ALL[i + 1..] {
+                assert!(!a.name().eq_ignore_ascii_case(b.name()), "{a} and {b}");
+            }
+            assert_eq!(Method::from_name(a.name()), Some(*a));
         }
-        assert_eq!(canonical_name("SendPhoto"), Some("sendPhoto"));
-        assert_eq!(canonical_name("sendTelepathy"), None);
     }
 }

@@ -39,7 +39,7 @@ impl Operation {
             Some(Method::GetMe) => Operation::GetMe,
             Some(Method::LogOut) => Operation::LogOut,
             Some(Method::Close) => Operation::Close,
-            None => Operation::Other(name.to_owned()),
+            _ => Operation::Other(name.to_owned()),
         }
     }
 

@@ -6,7 +6,9 @@
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+use tokio::sync::watch;
 
 /// A shared, cheaply cloned clock. All clones see the same time.
 #[derive(Clone, Debug)]
@@ -18,6 +20,10 @@ struct Inner {
     start: Option<Instant>,
     /// Time added by [`Clock::advance`], in milliseconds.
     offset_ms: AtomicU64,
+    /// Unix time (seconds) when the clock started: messages carry Unix dates.
+    unix_start: i64,
+    /// Bumped on every advance, so that waits on this clock notice.
+    advanced: watch::Sender<u64>,
 }
 
 impl Clock {
@@ -33,9 +39,14 @@ impl Clock {
     }
 
     fn with_start(start: Option<Instant>) -> Clock {
+        let unix_start = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX));
         Clock(Arc::new(Inner {
             start,
             offset_ms: AtomicU64::new(0),
+            unix_start,
+            advanced: watch::Sender::new(0),
         }))
     }
 
@@ -49,6 +60,39 @@ impl Clock {
     pub fn advance(&self, by: Duration) {
         let ms = u64::try_from(by.as_millis()).unwrap_or(u64::MAX);
         self.0.offset_ms.fetch_add(ms, Ordering::Relaxed);
+        self.0.advanced.send_modify(|n| *n = n.wrapping_add(1));
+    }
+
+    /// The Unix time (seconds) of `now`: the dates messages carry.
+    pub fn unix(&self, now: Duration) -> i64 {
+        let secs = i64::try_from(now.as_secs()).unwrap_or(i64::MAX);
+        self.0.unix_start.saturating_add(secs)
+    }
+
+    /// Waits until this clock reads `deadline`: real time moves a system clock, and
+    /// [`Clock::advance`] moves any clock, so a test that advances ends the wait at once.
+    pub async fn sleep_until(&self, deadline: Duration) {
+        let mut advanced = self.0.advanced.subscribe();
+        loop {
+            let now = self.now();
+            if now >= deadline {
+                return;
+            }
+            match self.0.start {
+                Some(_) => {
+                    tokio::select! {
+                        () = tokio::time::sleep(deadline - now) => {}
+                        _ = advanced.changed() => {}
+                    }
+                }
+                None => {
+                    // The sender lives as long as the clock, which outlives this wait.
+                    if advanced.changed().await.is_err() {
+                        return;
+                    }
+                }
+            }
+        }
     }
 }
 
@@ -69,6 +113,24 @@ mod tests {
         let clone = clock.clone();
         clone.advance(Duration::from_secs(601));
         assert_eq!(clock.now(), Duration::from_secs(601));
+    }
+
+    #[tokio::test]
+    async fn a_wait_on_a_manual_clock_ends_when_advanced_past_it() {
+        let clock = Clock::manual();
+        let waiting = tokio::spawn({
+            let clock = clock.clone();
+            async move { clock.sleep_until(Duration::from_secs(30)).await }
+        });
+        tokio::task::yield_now().await;
+        clock.advance(Duration::from_secs(10));
+        tokio::task::yield_now().await;
+        assert!(!waiting.is_finished());
+        clock.advance(Duration::from_secs(20));
+        tokio::time::timeout(Duration::from_secs(5), waiting)
+            .await
+            .expect("the wait ends")
+            .unwrap();
     }
 
     #[test]

@@ -2,8 +2,10 @@
 
 use bale_api::Dialect;
 
+use crate::conversation::ConversationLimits;
 use crate::scenario::Scenario;
 use crate::tls::TlsSettings;
+use crate::world::WorldLimits;
 use crate::Clock;
 
 /// How a mock server behaves. `Config::default()` is the zero-config server: plain HTTP,
@@ -20,6 +22,10 @@ pub struct Config {
     pub scenario: Scenario,
     /// Serve HTTPS with this certificate; plain HTTP when `None` (the default).
     pub tls: Option<TlsSettings>,
+    /// What each bot keeps: messages, pending updates, callback queries.
+    pub conversation_limits: ConversationLimits,
+    /// How many users and group chats the world holds.
+    pub world_limits: WorldLimits,
 }
 
 impl Default for Config {
@@ -30,6 +36,8 @@ impl Default for Config {
             journal_capacity: 10_000,
             scenario: Scenario::zero_config(),
             tls: None,
+            conversation_limits: ConversationLimits::default(),
+            world_limits: WorldLimits::default(),
         }
     }
 }

@@ -21,17 +21,21 @@ use crate::journal::JournalEntry;
 use crate::reply::Reply;
 use crate::route::{Mock, RawRequest};
 use crate::scenario::{LoadError, Scenario, ScenarioErrors, SHIPPED};
-use crate::state::{Bot, Instance};
+use crate::state::{BotStatus, Instance};
 
 /// The path prefix of the control API.
 pub const PREFIX: &str = "/__mock/";
 
 /// Answers a control request.
-pub fn handle(mock: &Mock, request: &RawRequest) -> Reply {
+pub async fn handle(mock: &Mock, request: &RawRequest) -> Reply {
     let path = request.uri.path().trim_end_matches('/');
     let query = query(request);
     let method = request.http_method.as_str();
-    match (method, path.strip_prefix("/__mock").unwrap_or(path)) {
+    let local = path.strip_prefix("/__mock").unwrap_or(path);
+    if let Some(reply) = crate::control_play::handle(mock, request, method, local, &query).await {
+        return reply;
+    }
+    match (method, local) {
         ("GET", "/health") => ok(json!({
             "ok": true,
             "scenario": mock.engine().scenario().name,
@@ -78,24 +82,24 @@ pub fn handle(mock: &Mock, request: &RawRequest) -> Reply {
     }
 }
 
-fn query(request: &RawRequest) -> Vec<(String, String)> {
+pub(crate) fn query(request: &RawRequest) -> Vec<(String, String)> {
     form_urlencoded::parse(request.uri.query().unwrap_or_default().as_bytes())
         .into_owned()
         .collect()
 }
 
-fn param<'a>(query: &'a [(String, String)], name: &str) -> Option<&'a str> {
+pub(crate) fn param<'a>(query: &'a [(String, String)], name: &str) -> Option<&'a str> {
     query
         .iter()
         .find(|(k, _)| k == name)
         .map(|(_, v)| v.as_str())
 }
 
-fn ok(body: Value) -> Reply {
+pub(crate) fn ok(body: Value) -> Reply {
     Reply::control(200, &body)
 }
 
-fn error(status: u16, description: impl Into<String>) -> Reply {
+pub(crate) fn error(status: u16, description: impl Into<String>) -> Reply {
     Reply::control(
         status,
         &json!({"ok": false, "description": description.into()}),
@@ -171,7 +175,7 @@ fn invalid(errors: &ScenarioErrors) -> Reply {
     )
 }
 
-fn bot_json(id: i64, bot: &Bot) -> Value {
+fn bot_json(id: i64, bot: &BotStatus) -> Value {
     let (instance, since, until) = match bot.instance {
         None => ("not-launched", None, None),
         Some(Instance::Running { launched_at }) => ("running", Some(millis(launched_at)), None),
@@ -185,6 +189,9 @@ fn bot_json(id: i64, bot: &Bot) -> Value {
         "instance": instance,
         "launched_at_ms": since,
         "until_ms": until,
+        "pending_updates": bot.pending_updates,
+        "webhook": bot.webhook,
+        "polling": bot.polling,
     })
 }
 

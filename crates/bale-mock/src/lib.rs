@@ -40,13 +40,21 @@
 //! - [`config`]: [`Config`], the server options.
 //! - [`testing`]: [`MockServer`], the test handle.
 
+mod access;
 pub mod clock;
+mod compose;
 pub mod config;
 pub mod control;
+mod control_play;
+pub mod conversation;
+pub mod decode;
 pub mod engine;
 pub mod fault;
+pub mod inbox;
 pub mod journal;
+mod markup;
 mod methods;
+pub mod people;
 pub mod reply;
 pub mod request;
 pub mod route;
@@ -57,14 +65,17 @@ pub mod state;
 pub mod testing;
 pub mod tls;
 mod transport;
+mod webhook;
+pub mod world;
 
 pub use clock::Clock;
 pub use config::Config;
 pub use fault::Fault;
 pub use journal::{Journal, JournalEntry};
+pub use methods::IMPLEMENTED;
 pub use reply::Reply;
 pub use route::{Mock, RawRequest};
 pub use scenario::Scenario;
 pub use server::{serve, serve_mock};
-pub use testing::MockServer;
+pub use testing::{Expectation, MockServer};
 pub use tls::{LoopbackCertificates, TlsError, TlsSettings};

@@ -41,6 +41,30 @@ impl Reply {
         }
     }
 
+    /// A success with a `description` beside the result
+    /// (`{"ok":true,"result":…,"description":…}`, tdlib's key order).
+    pub fn described(result: &serde_json::value::RawValue, description: &str) -> Reply {
+        #[derive(serde::Serialize)]
+        struct Described<'a> {
+            ok: bool,
+            result: &'a serde_json::value::RawValue,
+            description: &'a str,
+        }
+        let body = serde_json::to_vec(&Described {
+            ok: true,
+            result,
+            description,
+        })
+        .unwrap_or_default();
+        Reply {
+            status: 200,
+            body: Bytes::from(body),
+            retry_after: None,
+            delay: Duration::ZERO,
+            fault: None,
+        }
+    }
+
     /// A control-API answer: any status, any JSON.
     pub fn control(status: u16, body: &Value) -> Reply {
         Reply {

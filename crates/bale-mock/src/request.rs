@@ -18,21 +18,13 @@ use serde_json::Value;
 /// The real server's limit on query-string plus body parameters (`MAX_TOTAL_PARAMETERS_LENGTH`).
 pub const MAX_PARAMETERS_LEN: usize = 1 << 20;
 
-/// Where a request is going, from its path `/bot<token>/<method>`.
+/// Where a request is going: the token and method of `/bot<token>/<method>`.
 #[derive(Debug, PartialEq, Eq)]
 pub struct Target<'a> {
     /// The token as written (not yet validated). A secret: never log it.
     pub token: &'a str,
     /// The method as written (any case; may be empty).
     pub method: &'a str,
-}
-
-/// Splits a percent-decoded path into token and method. `None` means `404 Not Found`: the
-/// path does not start with `/bot`, or has no `/` after the token.
-pub fn parse_target(path: &str) -> Option<Target<'_>> {
-    let rest = path.strip_prefix("/bot")?;
-    let (token, method) = rest.split_once('/')?;
-    Some(Target { token, method })
 }
 
 /// Percent-decodes a path leniently: a `%` not followed by two hex digits stays as it is,
@@ -258,14 +250,6 @@ mod tests {
 
     #[test]
     fn targets() {
-        let target = parse_target("/bot1:abc/getMe").unwrap();
-        assert_eq!((target.token, target.method), ("1:abc", "getMe"));
-        assert_eq!(parse_target("/bot1:abc/").unwrap().method, "");
-        assert_eq!(parse_target("/bot1:abc/getMe/x").unwrap().method, "getMe/x");
-        assert_eq!(parse_target("/bot/getMe").unwrap().token, "");
-        assert_eq!(parse_target("/bot1:abc"), None);
-        assert_eq!(parse_target("/file/bot1:abc/x"), None);
-        assert_eq!(parse_target("/"), None);
         assert_eq!(decode_path("/bot1%3Aabc/get%4De"), "/bot1:abc/getMe");
         assert_eq!(decode_path("/bot1:a+b/%zz"), "/bot1:a+b/%zz");
     }

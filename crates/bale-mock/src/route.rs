@@ -8,7 +8,7 @@
 //! path → params → rules → token → access → rate limits → instance → method
 //! ```
 
-use std::sync::{Arc, PoisonError, RwLock};
+use std::sync::{Arc, PoisonError, RwLock, Weak};
 use std::time::Duration;
 
 use bale_api::error::descriptions::LOCAL_RATE_LIMITED;
@@ -16,17 +16,20 @@ use bale_api::token::{check as check_token, parse_bot_id};
 use bale_api::{ApiError, BotId, Dialect, Envelope, Method, TokenError};
 use bytes::Bytes;
 use serde_json::value::RawValue;
+use tokio::sync::watch;
+use tokio_util::task::TaskTracker;
 
 use crate::control;
 use crate::engine::{Engine, RuleRequest};
 use crate::fault::Fault;
 use crate::journal::{Journal, JournalEntry};
-use crate::methods::{self, Call};
+use crate::methods::{self, Call, Outcome, Poll};
 use crate::reply::Reply;
-use crate::request::{decode_path, parse_params, parse_target, Params, Target};
+use crate::request::{decode_path, parse_params, Params, Target};
 use crate::scenario::{RateAnswer, Scenario, UnknownTokens};
-use crate::state::{admit, Access, Bot, Bots};
-use crate::{Clock, Config};
+use crate::state::{admit, lifecycle, Access, Bots};
+use crate::world::World;
+use crate::{webhook, Clock, Config};
 
 /// A request as read off the wire: what routing needs and nothing else.
 #[derive(Clone, Debug)]
@@ -41,13 +44,61 @@ pub struct RawRequest {
     pub body: Bytes,
 }
 
-/// The state of one fake server: configuration, clock, scenario, bots and journal.
+/// The state of one fake server: configuration, clock, scenario, bots, the world they share,
+/// the journal, and the background work (webhook deliveries) it owns.
 #[derive(Debug)]
 pub struct Mock {
     config: Config,
     engine: RwLock<Arc<Engine>>,
     bots: Bots,
+    world: World,
     journal: Journal,
+    paths: matchit::Router<Endpoint>,
+    /// Turns true when the server shuts down: long polls answer, deliveries stop.
+    stopping: watch::Sender<bool>,
+    /// Webhook deliveries, drained at shutdown.
+    tasks: TaskTracker,
+    /// This server, for the tasks it spawns.
+    me: Weak<Mock>,
+}
+
+/// What a path leads to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Endpoint {
+    /// `/bot<token>/<method>`.
+    Api,
+    /// `/bot<token>/`: the method comes from the `method` parameter.
+    ApiNoMethod,
+    /// `/bot/<rest>`: an empty token.
+    ApiNoToken,
+}
+
+fn paths() -> matchit::Router<Endpoint> {
+    let mut router = matchit::Router::new();
+    for (path, endpoint) in [
+        ("/bot{token}/{*method}", Endpoint::Api),
+        ("/bot{token}/", Endpoint::ApiNoMethod),
+        ("/bot/{*method}", Endpoint::ApiNoToken),
+        ("/bot/", Endpoint::ApiNoToken),
+    ] {
+        // The routes are fixed and known to be valid: a conflict is a bug caught by tests.
+        if let Err(error) = router.insert(path, endpoint) {
+            tracing::error!(%error, path, "route not added");
+        }
+    }
+    router
+}
+
+/// Where a request is going, from its percent-decoded path; `None` is `404 Not Found`.
+fn target<'p>(paths: &matchit::Router<Endpoint>, path: &'p str) -> Option<Target<'p>> {
+    let matched = paths.at(path).ok()?;
+    let token = matched.params.get("token").unwrap_or_default();
+    let method = matched.params.get("method").unwrap_or_default();
+    Some(match matched.value {
+        Endpoint::Api => Target { token, method },
+        Endpoint::ApiNoMethod => Target { token, method: "" },
+        Endpoint::ApiNoToken => Target { token: "", method },
+    })
 }
 
 /// What was decided for one request, before it becomes a [`Reply`].
@@ -57,6 +108,18 @@ struct Decision {
     fault: Option<Fault>,
     /// The rule or rate limit that answered.
     by: Option<String>,
+    /// A `description` beside a successful result.
+    note: Option<&'static str>,
+    /// Work left for after every lock is released.
+    then: Option<After>,
+}
+
+/// Work a decision leaves for after the locks.
+enum After {
+    /// Await a long poll for the answer.
+    Poll(Poll),
+    /// Start delivering to a webhook of this generation.
+    Webhook(BotId, u64),
 }
 
 impl Decision {
@@ -77,11 +140,17 @@ impl Decision {
     }
 
     fn refused(error: ApiError) -> Decision {
+        Decision::answer(Envelope::Err(error))
+    }
+
+    fn answer(envelope: Envelope<Box<RawValue>>) -> Decision {
         Decision {
-            envelope: Envelope::Err(error),
+            envelope,
             delay: Duration::ZERO,
             fault: None,
             by: None,
+            note: None,
+            then: None,
         }
     }
 }
@@ -90,14 +159,67 @@ impl Mock {
     /// A server running `config.scenario`, with its declared bots in their initial states.
     pub fn new(config: Config) -> Arc<Mock> {
         let engine = Engine::new(config.scenario.clone());
-        let bots = Bots::default();
-        bots.reset(engine.scenario());
-        Arc::new(Mock {
-            journal: Journal::new(config.journal_capacity),
-            engine: RwLock::new(Arc::new(engine)),
-            bots,
-            config,
+        let bots = Bots::new(config.conversation_limits);
+        let world = World::new(config.world_limits);
+        Arc::new_cyclic(|me| {
+            let mock = Mock {
+                journal: Journal::new(config.journal_capacity),
+                engine: RwLock::new(Arc::new(engine)),
+                bots,
+                world,
+                paths: paths(),
+                stopping: watch::Sender::new(false),
+                tasks: TaskTracker::new(),
+                me: me.clone(),
+                config,
+            };
+            mock.populate(mock.engine().scenario());
+            mock
         })
+    }
+
+    /// The users and group chats every bot shares.
+    pub fn world(&self) -> &World {
+        &self.world
+    }
+
+    /// Puts the scenario's bots, users, chats and memberships in place, after a reset.
+    fn populate(&self, scenario: &Scenario) {
+        self.bots.reset(scenario);
+        self.world.clear();
+        crate::people::populate(self, scenario);
+    }
+
+    /// Starts background work this server owns (webhook deliveries); it is drained at
+    /// shutdown.
+    pub(crate) fn spawn<F>(&self, task: F)
+    where
+        F: std::future::Future<Output = ()> + Send + 'static,
+    {
+        self.tasks.spawn(task);
+    }
+
+    /// This server, shared: what background tasks hold.
+    pub(crate) fn shared(&self) -> Option<Arc<Mock>> {
+        self.me.upgrade()
+    }
+
+    /// Completes when the server begins to shut down.
+    pub async fn stopping(&self) {
+        let mut stopping = self.stopping.subscribe();
+        // The sender lives as long as the Mock, which outlives every wait on it.
+        let _ = stopping.wait_for(|stopping| *stopping).await;
+    }
+
+    /// Tells long polls and deliveries that the server is shutting down.
+    pub fn begin_shutdown(&self) {
+        self.stopping.send_replace(true);
+        self.tasks.close();
+    }
+
+    /// Waits for the background work to end.
+    pub async fn drained(&self) {
+        self.tasks.wait().await;
     }
 
     /// The server clock.
@@ -129,7 +251,7 @@ impl Mock {
     /// reset to its declared states. The journal and the clock go on.
     pub fn load(&self, scenario: Scenario) {
         let engine = Arc::new(Engine::new(scenario));
-        self.bots.reset(engine.scenario());
+        self.populate(engine.scenario());
         *self.engine.write().unwrap_or_else(PoisonError::into_inner) = engine;
     }
 
@@ -142,18 +264,23 @@ impl Mock {
     /// Answers one request and journals it (control requests are not journaled).
     pub async fn handle(&self, request: RawRequest) -> Reply {
         if request.uri.path().starts_with(control::PREFIX) || request.uri.path() == "/__mock" {
-            return control::handle(self, &request);
+            return control::handle(self, &request).await;
         }
         let now = self.config.clock.now();
         let path = decode_path(request.uri.path());
-        let target = parse_target(&path);
+        let target = target(&self.paths, &path);
         let credentials = target.as_ref().map(|t| Credentials::read(t.token));
         let bot = credentials.as_ref().and_then(|c| c.bot);
         let path_method = target.as_ref().map_or("", |t| t.method);
 
-        let (decision, params) = self
+        let (mut decision, params) = self
             .answer(&request, target.as_ref(), credentials.as_ref(), now)
             .await;
+        match decision.then.take() {
+            Some(After::Poll(poll)) => decision.envelope = self.wait(poll).await,
+            Some(After::Webhook(bot, generation)) => webhook::start(self, bot, generation),
+            None => {}
+        }
 
         let (status, description) = decision.as_sent();
         tracing::debug!(bot = ?bot, method = %journal_method(path_method), ?status, "answered");
@@ -169,7 +296,10 @@ impl Mock {
             rule: decision.by,
             fault: decision.fault.as_ref().map(|f| f.name().to_owned()),
         });
-        let mut reply = Reply::api(&decision.envelope);
+        let mut reply = match (&decision.envelope, decision.note) {
+            (Envelope::Ok(result), Some(note)) => Reply::described(result, note),
+            _ => Reply::api(&decision.envelope),
+        };
         reply.delay = decision.delay;
         reply.fault = decision.fault;
         reply
@@ -228,10 +358,11 @@ impl Mock {
             let then = &hit.rule.then;
             (delay, fault, by) = (hit.delay, then.fault.clone(), Some(hit.rule.name.clone()));
             if let (Some(state), Some(bot)) = (then.bot_state, credentials.bot) {
-                let new = Bot::in_state(state, now.as_secs_f64(), engine.scenario().closing);
+                let (access, instance) =
+                    lifecycle(state, now.as_secs_f64(), engine.scenario().closing);
                 self.bots.with(bot, |slot| {
-                    slot.access = new.access;
-                    slot.instance = new.instance;
+                    slot.access = access;
+                    slot.instance = instance;
                 });
             }
             if let Some(answer) = &then.answer {
@@ -240,15 +371,29 @@ impl Mock {
                     Envelope::Err(error) => Envelope::Err(error.clone()),
                 };
                 return Decision {
-                    envelope,
                     delay,
                     fault,
                     by,
+                    ..Decision::answer(envelope)
                 };
             }
         }
+        let (mut note, mut after) = (None, None);
         let envelope = match self.dispatch(&engine, credentials, method, params, now) {
-            Ok(result) => Envelope::Ok(result),
+            Ok(Outcome::Done(result)) => Envelope::Ok(result),
+            Ok(Outcome::Described(result, description)) => {
+                note = Some(description);
+                Envelope::Ok(result)
+            }
+            Ok(Outcome::WebhookSet(description, generation)) => {
+                note = Some(description);
+                after = credentials.bot.map(|bot| After::Webhook(bot, generation));
+                Envelope::Ok(methods::raw(&true))
+            }
+            Ok(Outcome::Poll(poll)) => {
+                after = Some(After::Poll(poll));
+                Envelope::Ok(methods::raw(&[(); 0]))
+            }
             Err(Refusal::Api(error)) => Envelope::Err(error),
             Err(Refusal::RateLimited { limit, error }) => {
                 let limit = &engine.scenario().rate_limits[limit];
@@ -268,6 +413,8 @@ impl Mock {
             delay,
             fault,
             by,
+            note,
+            then: after,
         }
     }
 
@@ -280,7 +427,7 @@ impl Mock {
         method: &str,
         params: &Params,
         now: Duration,
-    ) -> Result<Box<RawValue>, Refusal> {
+    ) -> Result<Outcome, Refusal> {
         let scenario = engine.scenario();
         let server_dialect = scenario.dialect.unwrap_or(self.config.dialect);
         let bot: BotId = credentials
@@ -294,7 +441,7 @@ impl Mock {
             None if scenario.unknown_tokens == UnknownTokens::Reject => return Err(rejected()),
             _ => {}
         }
-        let implemented = Method::from_name(method);
+        let known = Method::from_name(method);
         let closing = scenario.closing;
         self.bots.with(bot, |state| {
             if !(state.claim(credentials.raw) && state.access == Access::Active) {
@@ -306,18 +453,69 @@ impl Mock {
                     error: ApiError::too_many_requests(limited.retry_after),
                 });
             }
-            let launched_at = admit(&mut state.instance, implemented == Some(Method::Close), now)?;
-            let method = implemented.ok_or_else(ApiError::method_not_found)?;
+            let launched_at = admit(&mut state.instance, known, now)?;
+            let method = known.ok_or_else(ApiError::method_not_found)?;
             let call = Call {
                 bot,
                 spec,
                 now,
+                clock: &self.config.clock,
                 launched_at,
                 closing,
-                instance: &mut state.instance,
+                dialect,
+                state,
+                world: &self.world,
             };
-            Ok(methods::run(method, call)?)
+            let outcome =
+                methods::run(method, call, params).ok_or_else(ApiError::method_not_found)?;
+            Ok(outcome?)
         })
+    }
+}
+
+impl Mock {
+    /// Awaits a parked long poll: its updates when they come, an empty list when its time
+    /// is up on the server clock or the server shuts down, or its conflict.
+    async fn wait(&self, mut poll: Poll) -> Envelope<Box<RawValue>> {
+        loop {
+            tokio::select! {
+                biased;
+                ended = &mut poll.ended => {
+                    // A dropped sender means the bot was reset: nothing to deliver.
+                    return match ended {
+                        Ok(error) => Envelope::Err(error),
+                        Err(_) => Envelope::Ok(methods::get_updates_array(&[])),
+                    };
+                }
+                () = self.stopping() => break,
+                () = self.clock().sleep_until(poll.deadline) => break,
+                changed = poll.activity.changed() => {
+                    if changed.is_err() {
+                        break;
+                    }
+                    let (offset, limit, now) = (poll.offset, poll.limit, self.clock().now());
+                    let updates = self.bots.with(poll.bot, |bot| {
+                        bot.conversation.inbox.read(offset, limit, now)
+                    });
+                    if !updates.is_empty() {
+                        self.unpark(&poll);
+                        return Envelope::Ok(methods::get_updates_array(&updates));
+                    }
+                }
+            }
+        }
+        let (offset, limit, now) = (poll.offset, poll.limit, self.clock().now());
+        let updates = self.bots.with(poll.bot, |bot| {
+            bot.conversation.inbox.read(offset, limit, now)
+        });
+        self.unpark(&poll);
+        Envelope::Ok(methods::get_updates_array(&updates))
+    }
+
+    fn unpark(&self, poll: &Poll) {
+        self.bots.with(poll.bot, |bot| {
+            bot.conversation.inbox.unpark(poll.generation)
+        });
     }
 }
 
@@ -375,5 +573,25 @@ fn journal_method(method: &str) -> String {
         "<redacted>".to_owned()
     } else {
         method.to_owned()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_are_routed_like_the_real_server() {
+        let paths = paths();
+        let at = |path| target(&paths, path).map(|t| (t.token, t.method));
+        assert_eq!(at("/bot1:abc/getMe"), Some(("1:abc", "getMe")));
+        assert_eq!(at("/bot1:abc/"), Some(("1:abc", "")));
+        assert_eq!(at("/bot1:abc/getMe/x"), Some(("1:abc", "getMe/x")));
+        assert_eq!(at("/bot/getMe"), Some(("", "getMe")));
+        assert_eq!(at("/bot/1:abc/getMe"), Some(("", "1:abc/getMe")));
+        assert_eq!(at("/bot1:abc"), None);
+        assert_eq!(at("/file/bot1:abc/x"), None);
+        assert_eq!(at("/"), None);
+        assert_eq!(at("//bot1:abc/getMe"), None);
     }
 }

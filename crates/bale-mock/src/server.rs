@@ -24,7 +24,8 @@ use crate::tls::{self, TlsSettings};
 use crate::transport::{self, Connection, Stream};
 use crate::Config;
 
-/// How long a shutdown waits for in-flight requests before giving up on them.
+/// How long a shutdown waits for in-flight requests and webhook deliveries before giving up
+/// on them.
 const DRAIN_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// Serves the fake Bot API on `listener` until `shutdown` completes, then stops accepting,
@@ -106,12 +107,16 @@ pub(crate) async fn serve_router<R: Router>(
 
     drop(listener);
     stopping_tx.send_replace(true);
+    router.begin_shutdown();
     tracing::info!(connections = graceful.count(), "shutting down");
-    if tokio::time::timeout(DRAIN_TIMEOUT, graceful.shutdown())
-        .await
-        .is_err()
-    {
-        tracing::warn!("in-flight requests did not finish in time; dropping them");
+    let drain = async {
+        graceful.shutdown().await;
+        router.drained().await;
+    };
+    if tokio::time::timeout(DRAIN_TIMEOUT, drain).await.is_err() {
+        tracing::warn!(
+            "in-flight requests or webhook deliveries did not finish in time; dropping them"
+        );
     }
     Ok(())
 }

@@ -24,11 +24,27 @@ pub const MAX_BODY_LEN: usize = 64 << 20;
 pub(crate) trait Router: Send + Sync + 'static {
     /// Decides the answer to one request.
     fn route(&self, request: RawRequest) -> impl Future<Output = Reply> + Send;
+
+    /// The server begins to shut down: end waits (long polls) and stop background work.
+    fn begin_shutdown(&self) {}
+
+    /// Completes when the background work has ended.
+    fn drained(&self) -> impl Future<Output = ()> + Send {
+        async {}
+    }
 }
 
 impl Router for Mock {
     fn route(&self, request: RawRequest) -> impl Future<Output = Reply> + Send {
         self.handle(request)
+    }
+
+    fn begin_shutdown(&self) {
+        Mock::begin_shutdown(self);
+    }
+
+    fn drained(&self) -> impl Future<Output = ()> + Send {
+        Mock::drained(self)
     }
 }
 

@@ -1,11 +1,13 @@
-//! Per-bot state: whether the server accepts the bot's token ([`Access`]), and the lifecycle
-//! of its instance ([`Instance`]), as the real server keeps them.
+//! Per-bot state: whether the server accepts the bot's token ([`Access`]), the lifecycle of
+//! its instance ([`Instance`]), as the real server keeps them, and what it sees of its chats
+//! ([`Conversation`]).
 //!
 //! ```text
 //!   (never seen) ──any request──▶ Running{launched_at}
 //!   Running ──logOut──▶ LoggedOut{until} ──until passed, then any request──▶ Running
 //!   Running ──close───▶ Closing{until} ──until passed──▶ Closed
 //!   Closed ──any request but close──▶ Running        Closed ──close──▶ 400 already closed
+//!   LoggedOut, lock-out over ──close──▶ 400 already closed, Closed
 //! ```
 //!
 //! The map is sharded by bot id so that unrelated bots do not contend for one lock. A
@@ -16,9 +18,10 @@ use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::{Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
-use bale_api::{ApiError, BotId};
+use bale_api::{ApiError, BotId, Method};
 use serde::Serialize;
 
+use crate::conversation::{Conversation, ConversationLimits};
 use crate::scenario::{BotState, Scenario};
 
 /// How long `logOut` locks a bot out of the cloud server (wire-facts §2).
@@ -65,8 +68,8 @@ pub enum Instance {
     Closed,
 }
 
-/// One bot's state.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+/// One bot's state: its token's standing, its instance, and its conversations.
+#[derive(Debug)]
 pub struct Bot {
     /// Whether its token works.
     pub access: Access,
@@ -75,6 +78,23 @@ pub struct Bot {
     /// A hash of the token that claimed the bot id: a bot has one token, so another secret
     /// for the same id is an unknown token (the token itself is never kept).
     pub token_hash: Option<u64>,
+    /// Its chats, messages, updates and webhook.
+    pub conversation: Conversation,
+}
+
+/// A bot's state at a glance, for the control API.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct BotStatus {
+    /// Whether its token works.
+    pub access: Access,
+    /// Its instance.
+    pub instance: Option<Instance>,
+    /// Updates waiting to be taken.
+    pub pending_updates: usize,
+    /// Whether a webhook is set.
+    pub webhook: bool,
+    /// Whether a long poll is parked.
+    pub polling: bool,
 }
 
 impl Bot {
@@ -86,42 +106,46 @@ impl Bot {
         let hash = hasher.finish();
         *self.token_hash.get_or_insert(hash) == hash
     }
+
+    /// The bot at a glance.
+    pub fn status(&self) -> BotStatus {
+        BotStatus {
+            access: self.access,
+            instance: self.instance,
+            pending_updates: self.conversation.inbox.len(),
+            webhook: self.conversation.webhook.is_some(),
+            polling: self.conversation.inbox.is_polling(),
+        }
+    }
 }
 
-impl Bot {
-    /// The state `state` beginning at server time `since` (seconds, may be negative), with
-    /// closing taking `closing`.
-    pub fn in_state(state: BotState, since: f64, closing: Duration) -> Bot {
-        let at = |extra: Duration| {
-            Duration::try_from_secs_f64((since + extra.as_secs_f64()).max(0.0)).unwrap_or_default()
-        };
-        let (access, instance) = match state {
-            BotState::Active => (
-                Access::Active,
-                Some(Instance::Running {
-                    launched_at: at(Duration::ZERO),
-                }),
-            ),
-            BotState::Unknown => (Access::Unknown, None),
-            BotState::Revoked => (Access::Revoked, None),
-            BotState::Deactivated => (Access::Deactivated, None),
-            BotState::LoggedOut => (
-                Access::Active,
-                Some(Instance::LoggedOut {
-                    until: at(LOG_OUT_LOCKOUT),
-                }),
-            ),
-            BotState::Closing => (
-                Access::Active,
-                Some(Instance::Closing { until: at(closing) }),
-            ),
-            BotState::Closed => (Access::Active, Some(Instance::Closed)),
-        };
-        Bot {
-            access,
-            instance,
-            token_hash: None,
-        }
+/// The standing and instance of a bot in `state`, beginning at server time `since`
+/// (seconds, may be negative), with closing taking `closing`.
+pub fn lifecycle(state: BotState, since: f64, closing: Duration) -> (Access, Option<Instance>) {
+    let at = |extra: Duration| {
+        Duration::try_from_secs_f64((since + extra.as_secs_f64()).max(0.0)).unwrap_or_default()
+    };
+    match state {
+        BotState::Active => (
+            Access::Active,
+            Some(Instance::Running {
+                launched_at: at(Duration::ZERO),
+            }),
+        ),
+        BotState::Unknown => (Access::Unknown, None),
+        BotState::Revoked => (Access::Revoked, None),
+        BotState::Deactivated => (Access::Deactivated, None),
+        BotState::LoggedOut => (
+            Access::Active,
+            Some(Instance::LoggedOut {
+                until: at(LOG_OUT_LOCKOUT),
+            }),
+        ),
+        BotState::Closing => (
+            Access::Active,
+            Some(Instance::Closing { until: at(closing) }),
+        ),
+        BotState::Closed => (Access::Active, Some(Instance::Closed)),
     }
 }
 
@@ -135,6 +159,7 @@ type BotMap = HashMap<BotId, Bot, BuildHasherDefault<IdHasher>>;
 #[derive(Debug)]
 pub struct Bots {
     shards: Box<[Mutex<BotMap>]>,
+    limits: ConversationLimits,
 }
 
 /// Fibonacci hashing of one integer key.
@@ -157,32 +182,39 @@ impl Hasher for IdHasher {
     }
 }
 
-impl Default for Bots {
-    fn default() -> Bots {
+impl Bots {
+    /// No bots yet; each bot will keep at most `limits`.
+    pub fn new(limits: ConversationLimits) -> Bots {
         Bots {
             shards: (0..SHARDS).map(|_| Mutex::default()).collect(),
+            limits,
         }
     }
-}
 
-impl Bots {
-    /// Runs `f` on the bot's state (the default if never seen) under its shard's lock.
+    /// Runs `f` on the bot's state (a fresh one if never seen) under its shard's lock.
     pub fn with<R>(&self, bot: BotId, f: impl FnOnce(&mut Bot) -> R) -> R {
-        f(self.shard(bot).entry(bot).or_default())
+        let limits = self.limits;
+        f(self.shard(bot).entry(bot).or_insert_with(|| Bot {
+            access: Access::Active,
+            instance: None,
+            token_hash: None,
+            // Seeded by the bot id, so a bot's update ids are the same in every run.
+            conversation: Conversation::new(limits, bot as u64),
+        }))
     }
 
-    /// The bot's state, if the server has seen or declared it.
-    pub fn get(&self, bot: BotId) -> Option<Bot> {
-        self.shard(bot).get(&bot).copied()
+    /// The bot's state at a glance, if the server has seen or declared it.
+    pub fn get(&self, bot: BotId) -> Option<BotStatus> {
+        self.shard(bot).get(&bot).map(Bot::status)
     }
 
-    /// Every known bot, by id.
-    pub fn all(&self) -> Vec<(BotId, Bot)> {
+    /// Every known bot at a glance, by id.
+    pub fn all(&self) -> Vec<(BotId, BotStatus)> {
         let mut all: Vec<_> = (0..self.shards.len())
             .flat_map(|i| {
                 self.lock(i)
                     .iter()
-                    .map(|(id, bot)| (*id, *bot))
+                    .map(|(id, bot)| (*id, bot.status()))
                     .collect::<Vec<_>>()
             })
             .collect();
@@ -196,8 +228,11 @@ impl Bots {
             self.lock(i).clear();
         }
         for spec in &scenario.bots {
-            let bot = Bot::in_state(spec.state, spec.since, scenario.closing);
-            self.with(spec.token.bot_id(), |slot| *slot = bot);
+            let (access, instance) = lifecycle(spec.state, spec.since, scenario.closing);
+            self.with(spec.token.bot_id(), |slot| {
+                slot.access = access;
+                slot.instance = instance;
+            });
         }
     }
 
@@ -222,12 +257,24 @@ impl Bots {
 /// `400 Bad Request: the bot has already been closed`.
 pub fn admit(
     slot: &mut Option<Instance>,
-    is_close: bool,
+    method: Option<Method>,
     now: Duration,
 ) -> Result<Duration, ApiError> {
+    let is_close = method == Some(Method::Close);
     match *slot {
+        // tdlib passes close and logOut to a closing TDLib, which answers close with ok and
+        // aborts logOut.
+        Some(Instance::Closing { until }) if now < until && is_close => return Ok(now),
+        Some(Instance::Closing { until }) if now < until && method == Some(Method::LogOut) => {
+            return Err(ApiError::new(500, "Internal Server Error: request aborted"))
+        }
         Some(Instance::Running { launched_at }) => return Ok(launched_at),
         Some(Instance::LoggedOut { until }) if now < until => return Err(ApiError::logged_out()),
+        // tdlib drops a logged-out bot's client: `close` then finds none to close.
+        Some(Instance::LoggedOut { .. }) if is_close => {
+            *slot = Some(Instance::Closed);
+            return Err(ApiError::already_closed());
+        }
         Some(Instance::Closing { until }) if now < until => return Err(ApiError::restart()),
         Some(Instance::Closed | Instance::Closing { .. }) if is_close => {
             *slot = Some(Instance::Closed);

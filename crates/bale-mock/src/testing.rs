@@ -15,18 +15,71 @@ use std::time::Duration;
 use bale_api::Dialect;
 use tokio::sync::oneshot;
 
+use bale_api::{BotId, ChatId, Message};
+
 use crate::journal::JournalEntry;
+use crate::people::{ButtonPress, From, PlayError, Pressed, UserMessage, Written};
 use crate::route::Mock;
 use crate::tls::TlsSettings;
 use crate::{serve_mock, Clock, Config, Scenario};
 
-/// A running mock server for tests. Dropping it shuts it down.
+/// A running mock server for tests. Dropping it shuts it down, and then checks the
+/// expectations set with [`MockServer::expect`] (panicking with the journal if one failed,
+/// unless the test is already panicking).
 #[derive(Debug)]
 pub struct MockServer {
     address: SocketAddr,
     mock: Arc<Mock>,
     stop: Option<oneshot::Sender<()>>,
     thread: Option<JoinHandle<()>>,
+    expectations: std::sync::Mutex<Vec<Expectation>>,
+}
+
+/// An expectation on the requests a bot makes: "bot B calls method M between n and m
+/// times". Checked when the [`MockServer`] is dropped.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Expectation {
+    /// The method, any case.
+    pub method: String,
+    /// Only this bot's requests count, when set.
+    pub bot: Option<BotId>,
+    /// The fewest calls allowed.
+    pub at_least: usize,
+    /// The most calls allowed.
+    pub at_most: usize,
+}
+
+impl Expectation {
+    /// `method` is called at least once.
+    pub fn called(method: &str) -> Expectation {
+        Expectation {
+            method: method.to_owned(),
+            bot: None,
+            at_least: 1,
+            at_most: usize::MAX,
+        }
+    }
+
+    /// Exactly `n` calls.
+    pub fn times(mut self, n: usize) -> Expectation {
+        self.at_least = n;
+        self.at_most = n;
+        self
+    }
+
+    /// Only by bot `bot`.
+    pub fn by(mut self, bot: BotId) -> Expectation {
+        self.bot = Some(bot);
+        self
+    }
+
+    fn count(&self, journal: &[JournalEntry]) -> usize {
+        journal
+            .iter()
+            .filter(|e| e.method.eq_ignore_ascii_case(&self.method))
+            .filter(|e| self.bot.is_none_or(|bot| e.bot_id == Some(bot)))
+            .count()
+    }
 }
 
 /// Options for [`MockServer::builder`].
@@ -142,6 +195,7 @@ impl MockServer {
             mock,
             stop: Some(stop_tx),
             thread: Some(thread),
+            expectations: std::sync::Mutex::default(),
         }
     }
 
@@ -192,10 +246,95 @@ impl MockServer {
     pub fn mock(&self) -> &Mock {
         &self.mock
     }
+
+    /// User `user` writes `text` to bot `bot` in their private chat; the bot receives it
+    /// by `getUpdates` or its webhook.
+    pub fn user_says(&self, bot: BotId, user: i64, text: &str) -> Result<Written, PlayError> {
+        self.mock.user_writes(
+            bot,
+            UserMessage {
+                from: user,
+                text: text.to_owned(),
+                chat: None,
+                reply_to_message_id: None,
+            },
+        )
+    }
+
+    /// User `user` presses the inline button with `data` under message `message_id` of
+    /// their private chat with `bot`.
+    pub fn press(
+        &self,
+        bot: BotId,
+        user: i64,
+        message_id: i64,
+        data: &str,
+    ) -> Result<Pressed, PlayError> {
+        self.mock.press_button(
+            bot,
+            ButtonPress {
+                from: user,
+                chat: None,
+                message_id,
+                data: data.to_owned(),
+            },
+        )
+    }
+
+    /// The bot's next message in `chat` after message `after`, waiting up to `timeout`
+    /// (real time) for it; `None` if it did not come.
+    pub async fn next_bot_message(
+        &self,
+        bot: BotId,
+        chat: ChatId,
+        after: i64,
+        timeout: Duration,
+    ) -> Option<Message> {
+        self.mock
+            .wait_for_messages(bot, chat, after, From::Bot, timeout)
+            .await
+            .into_iter()
+            .next()
+            .map(|stored| stored.message)
+    }
+
+    /// Adds an expectation, checked when the server is dropped.
+    pub fn expect(&self, expectation: Expectation) {
+        self.expectations
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .push(expectation);
+    }
+
+    /// Checks the expectations now: a description of each that failed.
+    pub fn unmet_expectations(&self) -> Vec<String> {
+        let journal = self.received_requests();
+        self.expectations
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .iter()
+            .filter_map(|e| {
+                let n = e.count(&journal);
+                (n < e.at_least || n > e.at_most).then(|| {
+                    let expected = match (e.at_least, e.at_most) {
+                        (least, usize::MAX) => format!("at least {least}"),
+                        (least, most) if least == most => format!("exactly {least}"),
+                        (least, most) => format!("{least} to {most}"),
+                    };
+                    format!(
+                        "{} called {n} times{}, expected {expected}",
+                        e.method,
+                        e.bot.map(|b| format!(" by bot {b}")).unwrap_or_default(),
+                    )
+                })
+            })
+            .collect()
+    }
 }
 
 impl Drop for MockServer {
     fn drop(&mut self) {
+        let unmet = self.unmet_expectations();
         if let Some(stop) = self.stop.take() {
             let _ = stop.send(());
         }
@@ -203,6 +342,13 @@ impl Drop for MockServer {
             // A panic in the server thread has already been printed; do not panic again
             // while the test may be unwinding.
             let _ = thread.join();
+        }
+        if !unmet.is_empty() && !std::thread::panicking() {
+            panic!(
+                "bale-mock: expectations not met:\n- {}\nreceived: {:#?}",
+                unmet.join("\n- "),
+                self.mock.journal().entries()
+            );
         }
     }
 }

@@ -5,11 +5,19 @@
 //! keep the instance closing (answering `500 restart`) for a while.
 
 use bale_api::ApiError;
+use serde::Deserialize;
 
-use super::{raw, Call, Result};
+use super::{done, Call, Result};
 use crate::state::{Instance, CLOSE_GRACE};
 
-pub(super) fn run(call: Call<'_>) -> Result {
+#[derive(Deserialize)]
+pub(super) struct Params {}
+
+pub(super) fn run(call: Call<'_>, _: Params) -> Result {
+    // A closing TDLib answers close with ok and goes on closing.
+    if matches!(call.state.instance, Some(Instance::Closing { .. })) {
+        return done(&true);
+    }
     if call.launched_at > CLOSE_GRACE {
         let age = call.now.saturating_sub(call.launched_at);
         let retry_after = CLOSE_GRACE.saturating_sub(age).as_secs();
@@ -17,12 +25,12 @@ pub(super) fn run(call: Call<'_>) -> Result {
             return Err(ApiError::too_many_requests(retry_after));
         }
     }
-    *call.instance = Some(if call.closing.is_zero() {
+    call.state.instance = Some(if call.closing.is_zero() {
         Instance::Closed
     } else {
         Instance::Closing {
             until: call.now + call.closing,
         }
     });
-    Ok(raw(&true))
+    done(&true)
 }

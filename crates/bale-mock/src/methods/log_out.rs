@@ -1,13 +1,23 @@
-//! `logOut`: answers `true` and locks the bot out for
+//! `logOut`: answers `true`, forgets the pending updates and the webhook (as tdlib does with
+//! `clear_tqueue`), and locks the bot out for
 //! [`LOG_OUT_LOCKOUT`](crate::state::LOG_OUT_LOCKOUT); meanwhile every request is
 //! `400 Logged out` (the real server's closing error, extended to the cloud's 10 minutes).
 
-use super::{raw, Call, Result};
+use bale_api::ApiError;
+use serde::Deserialize;
+
+use super::{done, Call, Result};
 use crate::state::{Instance, LOG_OUT_LOCKOUT};
 
-pub(super) fn run(call: Call<'_>) -> Result {
-    *call.instance = Some(Instance::LoggedOut {
+#[derive(Deserialize)]
+pub(super) struct Params {}
+
+pub(super) fn run(call: Call<'_>, _: Params) -> Result {
+    call.state.instance = Some(Instance::LoggedOut {
         until: call.now + LOG_OUT_LOCKOUT,
     });
-    Ok(raw(&true))
+    let conversation = &mut call.state.conversation;
+    conversation.inbox.end_poll(ApiError::logged_out());
+    conversation.log_out();
+    done(&true)
 }

@@ -28,6 +28,21 @@ pub(super) struct ScenarioFile {
     pub rule: Vec<Spanned<RuleFile>>,
     #[serde(default)]
     pub rate_limit: Vec<Spanned<RateLimitFile>>,
+    #[serde(default)]
+    pub user: Vec<Spanned<UserFile>>,
+    #[serde(default)]
+    pub chat: Vec<Spanned<crate::people::ChatSpec>>,
+}
+
+/// A declared user.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct UserFile {
+    pub id: Spanned<i64>,
+    pub first_name: Option<String>,
+    pub last_name: Option<String>,
+    pub username: Option<String>,
+    pub language_code: Option<String>,
 }
 
 /// A number of seconds (or any number): TOML integers and floats alike.

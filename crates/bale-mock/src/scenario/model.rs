@@ -27,6 +27,10 @@ pub struct Scenario {
     pub rules: Vec<Rule>,
     /// The rate limits; a request must pass all that apply to it.
     pub rate_limits: Vec<RateLimit>,
+    /// Users the world starts with.
+    pub users: Vec<bale_api::User>,
+    /// Chats the world starts with (private chats open a user's chat with bots).
+    pub chats: Vec<crate::people::ChatSpec>,
 }
 
 impl Scenario {
@@ -42,6 +46,8 @@ impl Scenario {
             bots: Vec::new(),
             rules: Vec::new(),
             rate_limits: Vec::new(),
+            users: Vec::new(),
+            chats: Vec::new(),
         }
     }
 

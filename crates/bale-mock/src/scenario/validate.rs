@@ -78,6 +78,16 @@ impl Checker<'_> {
             .enumerate()
             .filter_map(|(i, limit)| self.rate_limit(i, limit))
             .collect();
+        let users = file
+            .user
+            .into_iter()
+            .filter_map(|user| self.user(user.into_inner()))
+            .collect();
+        let chats = file
+            .chat
+            .into_iter()
+            .filter_map(|chat| self.chat(chat))
+            .collect();
         Scenario {
             name: name.to_owned(),
             description: file.description.unwrap_or_default(),
@@ -91,6 +101,66 @@ impl Checker<'_> {
             bots,
             rules,
             rate_limits,
+            users,
+            chats,
+        }
+    }
+
+    fn user(&mut self, user: UserFile) -> Option<bale_api::User> {
+        if *user.id.get_ref() <= 0 {
+            self.error(user.id.span(), "a user id is a positive whole number");
+            return None;
+        }
+        Some(bale_api::User {
+            id: *user.id.get_ref(),
+            first_name: user.first_name.unwrap_or_default(),
+            last_name: user.last_name,
+            username: user.username,
+            language_code: user.language_code,
+            ..bale_api::User::default()
+        })
+    }
+
+    fn chat(&mut self, chat: Spanned<crate::people::ChatSpec>) -> Option<crate::people::ChatSpec> {
+        use bale_api::ChatType;
+        let span = chat.span();
+        let chat = chat.into_inner();
+        let problem = match chat.kind {
+            ChatType::Private if chat.user.is_none() => {
+                Some("a private chat names its user: user = <id>")
+            }
+            ChatType::Private => None,
+            _ if chat.title.as_deref().is_none_or(str::is_empty) => {
+                Some("a group chat needs a title")
+            }
+            ChatType::Group
+                if chat
+                    .id
+                    .is_some_and(|id| !(-999_999_999_999..0).contains(&id)) =>
+            {
+                Some("a group's id is negative (e.g. -4001)")
+            }
+            ChatType::Supergroup | ChatType::Channel
+                if chat
+                    .id
+                    .is_some_and(|id| id >= crate::world::CHANNEL_ID_BASE) =>
+            {
+                Some("a supergroup's or channel's id is -100… (e.g. -1001234567890)")
+            }
+            _ if chat.members.iter().any(|m| m.user.is_none()) => {
+                Some("each of members names a user: { user = <id>, status = \"member\" }")
+            }
+            _ if chat.bots.iter().any(|m| m.bot.is_none()) => {
+                Some("each of bots names a bot: { bot = <id>, status = \"administrator\" }")
+            }
+            _ => None,
+        };
+        match problem {
+            Some(reason) => {
+                self.error(span, reason);
+                None
+            }
+            None => Some(chat),
         }
     }
 

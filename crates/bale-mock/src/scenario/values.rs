@@ -1,7 +1,7 @@
 //! Reading values out of scenario text: ranges, TOML → JSON, and "did you mean" for
 //! misspelt method names.
 
-use bale_api::method::KNOWN_METHODS;
+use bale_api::Method;
 use serde_json::Value;
 
 /// `"a..b"` (b excluded), `"a..=b"` (b included, for whole numbers), `"a.."`, `"..b"`.
@@ -42,29 +42,15 @@ pub(super) fn toml_to_json(value: toml::Value) -> Value {
 /// The known method nearest to a misspelt one, if near enough to suggest.
 pub(super) fn closest_method(name: &str) -> Option<&'static str> {
     let lower = name.to_ascii_lowercase();
-    KNOWN_METHODS
+    Method::ALL
         .iter()
-        .map(|known| (edit_distance(&lower, &known.to_ascii_lowercase()), *known))
+        .map(|known| {
+            let distance = strsim::levenshtein(&lower, &known.name().to_ascii_lowercase());
+            (distance, known.name())
+        })
         .filter(|(distance, _)| *distance <= 3)
         .min_by_key(|(distance, _)| *distance)
         .map(|(_, known)| known)
-}
-
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut previous = row[0];
-        row[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let current = row[j + 1];
-            row[j + 1] = (previous + usize::from(ca != *cb))
-                .min(row[j] + 1)
-                .min(current + 1);
-            previous = current;
-        }
-    }
-    row[b.len()]
 }
 
 #[cfg(test)]

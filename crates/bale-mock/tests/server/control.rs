@@ -65,7 +65,8 @@ async fn bots_are_listed_by_id_never_by_token() {
     assert_eq!(
         bots["bots"],
         json!([{"bot_id": 123456789, "access": "active", "instance": "logged-out",
-                "launched_at_ms": null, "until_ms": 600_000}])
+                "launched_at_ms": null, "until_ms": 600_000, "pending_updates": 0,
+                "webhook": false, "polling": false}])
     );
     assert_eq!(
         get(&server, "bots/123456789").await["bot"]["instance"],

@@ -124,9 +124,14 @@ async fn the_lifecycle_is_the_same_in_the_telegram_dialect() {
         (400, "Logged out")
     );
     server.advance(secs(600));
+    // tdlib dropped the logged-out bot's client: close finds nothing to close, until
+    // another request launches the bot again.
+    for _ in 0..2 {
+        assert_eq!(
+            call(&server, TOKEN, "close").await.error(),
+            (400, "Bad Request: the bot has already been closed")
+        );
+    }
+    call(&server, TOKEN, "getMe").await.result();
     assert_eq!(call(&server, TOKEN, "close").await.result(), &json!(true));
-    assert_eq!(
-        call(&server, TOKEN, "close").await.error(),
-        (400, "Bad Request: the bot has already been closed")
-    );
 }

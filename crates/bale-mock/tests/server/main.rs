@@ -2,10 +2,12 @@
 //! and shutdown.
 
 mod control;
+mod conversations;
 mod errors;
 mod lifecycle;
 mod scenarios;
 mod shutdown;
 mod support;
 mod tls;
+mod webhooks;
 mod wire_formats;

@@ -157,13 +157,16 @@ async fn per_chat_limits_count_each_chat_apart() {
             .post(&url)
             .json(&json!({"chat_id": chat, "text": "hi"}))
     };
-    // sendMessage is not implemented (404), but the chat's bucket is counted first.
-    assert_eq!(send(send_to("1")).await.error().0, 404);
+    // No such chat (400), but the chat's bucket is counted first.
+    assert_eq!(
+        send(send_to("1")).await.error(),
+        (400, "Bad Request: chat not found")
+    );
     assert_eq!(
         send(send_to("1")).await.error(),
         (429, "Too Many Requests: retry after 1")
     );
-    assert_eq!(send(send_to("2")).await.error().0, 404);
+    assert_eq!(send(send_to("2")).await.error().0, 400);
 }
 
 #[tokio::test]

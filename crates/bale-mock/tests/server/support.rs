@@ -69,3 +69,22 @@ pub async fn call(server: &MockServer, token: &str, method: &str) -> Answer {
     )
     .await
 }
+
+/// `POST /bot<token>/<method>` with a JSON body.
+pub async fn api(server: &MockServer, token: &str, method: &str, body: Value) -> Answer {
+    let url = format!("{}/bot{token}/{method}", server.uri());
+    send(reqwest::Client::new().post(url).json(&body)).await
+}
+
+/// `POST <server>/__mock/<path>` with a JSON body: status and JSON answer.
+pub async fn control_post(server: &MockServer, path: &str, body: Value) -> (u16, Value) {
+    let url = format!("{}/__mock/{path}", server.uri());
+    let response = reqwest::Client::new()
+        .post(url)
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    let status = response.status().as_u16();
+    (status, response.json().await.unwrap())
+}

@@ -1,0 +1,242 @@
+//! Typed method parameters: `serde` from a request's merged [`Params`], with the real
+//! server's lenient scalars.
+//!
+//! Every value arrives as text — a form or query value, a multipart part, or a JSON body's
+//! value (a JSON non-string is kept as its JSON text) — so one reading serves every client:
+//! `reply_markup` sent as a JSON string by a form client and as an object by a JSON client
+//! is the same text here. Scalars are read the way tdlib reads them:
+//!
+//! - integers take an optional `-` and the leading digits (`"12x"` is 12, `"abc"` is 0),
+//!   saturating instead of overflowing (td `to_integer`);
+//! - booleans are true only for `true`, `yes` and `1`, ignoring case and surrounding blanks;
+//! - sequences and maps are parsed from their JSON text.
+//!
+//! The first occurrence of a name wins; uploaded files are not text and are left to the
+//! methods that take files.
+
+use serde::de::value::{BorrowedStrDeserializer, MapDeserializer};
+use serde::de::{self, DeserializeOwned, IntoDeserializer, Visitor};
+use serde::forward_to_deserialize_any;
+
+use crate::request::{Param, Params};
+
+/// Why parameters could not be read as a method's type (only a JSON-typed field can fail).
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct DecodeError(String);
+
+impl de::Error for DecodeError {
+    fn custom<T: std::fmt::Display>(message: T) -> DecodeError {
+        DecodeError(message.to_string())
+    }
+}
+
+impl Params {
+    /// The parameters as `T` (a method's parameter struct).
+    pub fn decode<T: DeserializeOwned>(&self) -> Result<T, DecodeError> {
+        let mut seen: Vec<&str> = Vec::new();
+        let texts = self.iter().filter_map(|(name, value)| match value {
+            Param::Text(text) if !seen.contains(&name) => {
+                seen.push(name);
+                Some((name, Text(text)))
+            }
+            _ => None,
+        });
+        T::deserialize(MapDeserializer::<_, DecodeError>::new(
+            texts.map(|(name, text)| (BorrowedStrDeserializer::new(name), text)),
+        ))
+    }
+}
+
+/// One parameter's text, read the way its target type asks.
+#[derive(Clone, Copy)]
+struct Text<'a>(&'a str);
+
+impl<'de> IntoDeserializer<'de, DecodeError> for Text<'de> {
+    type Deserializer = Text<'de>;
+    fn into_deserializer(self) -> Text<'de> {
+        self
+    }
+}
+
+/// td `to_integer`: an optional `-`, then the leading digits; saturating.
+pub fn lenient_integer(text: &str) -> i64 {
+    let (negative, digits) = match text.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, text),
+    };
+    let mut value: i64 = 0;
+    for digit in digits.bytes().take_while(u8::is_ascii_digit) {
+        let digit = i64::from(digit - b'0');
+        value = value
+            .saturating_mul(10)
+            .saturating_add(if negative { -digit } else { digit });
+    }
+    value
+}
+
+/// tdlib's boolean: `true`, `yes` or `1`, ignoring case and surrounding blanks.
+pub fn lenient_bool(text: &str) -> bool {
+    let text = text.trim();
+    ["true", "yes", "1"]
+        .iter()
+        .any(|word| word.eq_ignore_ascii_case(text))
+}
+
+/// A float: the longest leading part that parses, else 0.
+fn lenient_float(text: &str) -> f64 {
+    let text = text.trim();
+    (0..=text.len())
+        .rev()
+        .filter(|&end| text.is_char_boundary(end))
+        .find_map(|end| text[..end].parse::<f64>().ok())
+        .filter(|x| x.is_finite())
+        .unwrap_or(0.0)
+}
+
+macro_rules! integers {
+    ($($method:ident => $visit:ident as $ty:ty,)*) => {
+        $(fn $method<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, DecodeError> {
+            let wide = lenient_integer(self.0);
+            let value = <$ty>::try_from(wide)
+                .unwrap_or(if wide < 0 { <$ty>::MIN } else { <$ty>::MAX });
+            visitor.$visit(value)
+        })*
+    };
+}
+
+impl<'de> de::Deserializer<'de> for Text<'de> {
+    type Error = DecodeError;
+
+    fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, DecodeError> {
+        visitor.visit_borrowed_str(self.0)
+    }
+
+    fn deserialize_bool<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, DecodeError> {
+        visitor.visit_bool(lenient_bool(self.0))
+    }
+
+    integers! {
+        deserialize_i8 => visit_i8 as i8,
+        deserialize_i16 => visit_i16 as i16,
+        deserialize_i32 => visit_i32 as i32,
+        deserialize_i64 => visit_i64 as i64,
+        deserialize_u8 => visit_u8 as u8,
+        deserialize_u16 => visit_u16 as u16,
+        deserialize_u32 => visit_u32 as u32,
+        deserialize_u64 => visit_u64 as u64,
+    }
+
+    fn deserialize_f32<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, DecodeError> {
+        visitor.visit_f64(lenient_float(self.0))
+    }
+
+    fn deserialize_f64<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, DecodeError> {
+        visitor.visit_f64(lenient_float(self.0))
+    }
+
+    fn deserialize_option<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, DecodeError> {
+        visitor.visit_some(self)
+    }
+
+    fn deserialize_seq<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, DecodeError> {
+        self.json(|de| de::Deserializer::deserialize_seq(de, visitor))
+    }
+
+    fn deserialize_map<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, DecodeError> {
+        self.json(|de| de::Deserializer::deserialize_map(de, visitor))
+    }
+
+    fn deserialize_struct<V: Visitor<'de>>(
+        self,
+        name: &'static str,
+        fields: &'static [&'static str],
+        visitor: V,
+    ) -> Result<V::Value, DecodeError> {
+        self.json(|de| de::Deserializer::deserialize_struct(de, name, fields, visitor))
+    }
+
+    fn deserialize_newtype_struct<V: Visitor<'de>>(
+        self,
+        _name: &'static str,
+        visitor: V,
+    ) -> Result<V::Value, DecodeError> {
+        visitor.visit_newtype_struct(self)
+    }
+
+    forward_to_deserialize_any! {
+        char str string bytes byte_buf unit unit_struct tuple tuple_struct enum identifier
+        ignored_any i128 u128
+    }
+}
+
+impl<'de> Text<'de> {
+    fn json<T>(
+        self,
+        read: impl FnOnce(
+            &mut serde_json::Deserializer<serde_json::de::StrRead<'de>>,
+        ) -> serde_json::Result<T>,
+    ) -> Result<T, DecodeError> {
+        let mut de = serde_json::Deserializer::from_str(self.0);
+        read(&mut de).map_err(|e| DecodeError(e.to_string()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde::Deserialize;
+
+    #[derive(Debug, Deserialize, PartialEq)]
+    struct Example {
+        chat_id: Option<String>,
+        message_id: Option<i32>,
+        limit: Option<i64>,
+        disable: Option<bool>,
+        latitude: Option<f64>,
+        allowed: Option<Vec<String>>,
+    }
+
+    fn decode(pairs: &[(&str, &str)]) -> Example {
+        pairs.iter().copied().collect::<Params>().decode().unwrap()
+    }
+
+    #[test]
+    fn scalars_are_read_leniently() {
+        let got = decode(&[
+            ("chat_id", "-1001"),
+            ("message_id", "12x"),
+            ("limit", "-99999999999999999999999"),
+            ("disable", " YES "),
+            ("latitude", "51.5abc"),
+            ("allowed", r#"["message"]"#),
+            ("chat_id", "ignored: the first occurrence wins"),
+        ]);
+        assert_eq!(
+            got,
+            Example {
+                chat_id: Some("-1001".into()),
+                message_id: Some(12),
+                limit: Some(i64::MIN),
+                disable: Some(true),
+                latitude: Some(51.5),
+                allowed: Some(vec!["message".into()]),
+            }
+        );
+        let junk = decode(&[("message_id", "abc"), ("disable", "on"), ("latitude", "x")]);
+        assert_eq!(
+            (junk.message_id, junk.disable, junk.latitude),
+            (Some(0), Some(false), Some(0.0))
+        );
+        assert_eq!(
+            decode(&[("message_id", "99999999999")]).message_id,
+            Some(i32::MAX)
+        );
+    }
+
+    #[test]
+    fn json_fields_that_do_not_parse_are_an_error() {
+        let params: Params = [("allowed", "[1,")].into_iter().collect();
+        assert!(params.decode::<Example>().is_err());
+    }
+}

@@ -1,0 +1,212 @@
+//! Webhook deliveries: one task per bot and webhook, owned by the server and drained at
+//! shutdown. Updates go out one at a time, oldest first, as JSON POSTs with the real
+//! server's headers (`X-Telegram-Bot-Api-Secret-Token` when a secret is set); any 2xx takes
+//! the update off the queue.
+//!
+//! A failure is recorded for `getWebhookInfo` in the real wording (`Wrong response from the
+//! webhook: 502 Bad Gateway`, `Connection refused`, `Read timeout expired`, …) and retried
+//! as tdlib retries it: the first retry at once, then after 2, 4, 8 … seconds (at most 60)
+//! on the server clock, or after the receiver's `Retry-After`. An update whose next try
+//! would come after it expires is dropped.
+//!
+//! Divergences: deliveries are sequential per bot (tdlib runs different chats in parallel
+//! over up to `max_connections` connections), the method call a webhook may put in its
+//! answer is not executed, and `https://` receivers are not supported (the failure says so).
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use bale_api::BotId;
+use bytes::Bytes;
+use http_body_util::{BodyExt, Full};
+use hyper::client::conn::http1;
+use hyper_util::rt::TokioIo;
+use tokio::net::TcpStream;
+
+use crate::conversation::Webhook;
+use crate::route::Mock;
+
+/// How long the server waits to connect, and for an answer (tdlib: 60 s idle timeout).
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+const ANSWER_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// The longest wait between two tries.
+const MAX_BACKOFF: Duration = Duration::from_secs(60);
+
+/// Starts delivering the bot's updates to its webhook of `generation`.
+pub(crate) fn start(mock: &Mock, bot: BotId, generation: u64) {
+    if let Some(shared) = mock.shared() {
+        mock.spawn(deliver(shared, bot, generation));
+    }
+}
+
+/// A failed try: what `getWebhookInfo` shows, and the receiver's `Retry-After`.
+struct Failure {
+    message: String,
+    retry_after: Option<u64>,
+}
+
+async fn deliver(mock: Arc<Mock>, bot: BotId, generation: u64) {
+    let mut failures: u32 = 0;
+    let mut retry_at: Option<Duration> = None;
+    loop {
+        let now = mock.clock().now();
+        let next = mock.bots().with(bot, |state| {
+            let conversation = &mut state.conversation;
+            let webhook = conversation
+                .webhook
+                .clone()
+                .filter(|w| w.generation == generation)?;
+            Some((
+                conversation.inbox.head(now),
+                conversation.inbox.head_expires(),
+                conversation.subscribe(),
+                webhook,
+            ))
+        });
+        // The webhook was deleted or replaced: a newer task (if any) takes over.
+        let Some((head, expires, mut activity, webhook)) = next else {
+            return;
+        };
+        let Some((id, update)) = head else {
+            tokio::select! {
+                _ = activity.changed() => continue,
+                () = mock.stopping() => return,
+            }
+        };
+        if let Some(at) = retry_at {
+            tokio::select! {
+                () = mock.clock().sleep_until(at) => {}
+                () = mock.stopping() => return,
+            }
+        }
+        let outcome = tokio::select! {
+            outcome = post(&webhook, update) => outcome,
+            () = mock.stopping() => return,
+        };
+        let now = mock.clock().now();
+        let date = mock.clock().unix(now);
+        mock.bots().with(bot, |state| {
+            let conversation = &mut state.conversation;
+            if conversation.webhook.as_ref().map(|w| w.generation) != Some(generation) {
+                return;
+            }
+            match outcome {
+                Ok(()) => {
+                    conversation.inbox.forget(id);
+                    failures = 0;
+                    retry_at = None;
+                }
+                Err(failure) => {
+                    conversation.last_error = Some((date, failure.message));
+                    failures = failures.saturating_add(1);
+                    let wait = match failure.retry_after {
+                        Some(seconds) => Duration::from_secs(seconds.min(3600)),
+                        None if failures == 1 => Duration::ZERO,
+                        None => Duration::from_secs(1u64 << (failures - 1).min(6)).min(MAX_BACKOFF),
+                    };
+                    let at = now.saturating_add(wait);
+                    if expires.is_some_and(|expires| at > expires) {
+                        conversation.inbox.forget(id);
+                        failures = 0;
+                        retry_at = None;
+                    } else {
+                        retry_at = Some(at);
+                    }
+                }
+            }
+            conversation.touch();
+        });
+    }
+}
+
+/// One try: POST the update, `Ok` on any 2xx.
+async fn post(webhook: &Webhook, update: Bytes) -> Result<(), Failure> {
+    let fail = |message: &str| Failure {
+        message: message.to_owned(),
+        retry_after: None,
+    };
+    let url = url::Url::parse(&webhook.url).map_err(|_| fail("Invalid URL"))?;
+    if url.scheme() != "http" {
+        return Err(fail(
+            "SSL error {bale-mock delivers webhooks over http:// only}",
+        ));
+    }
+    let host = url.host_str().unwrap_or("127.0.0.1");
+    let port = url.port_or_known_default().unwrap_or(80);
+    let address = webhook.ip_address.as_deref().unwrap_or(host);
+    let address = address.trim_start_matches('[').trim_end_matches(']');
+    let stream = tokio::time::timeout(CONNECT_TIMEOUT, TcpStream::connect((address, port)))
+        .await
+        .map_err(|_| fail("Connection timed out"))?
+        .map_err(|e| fail(&os_message(&e)))?;
+    let (mut sender, connection) = http1::handshake(TokioIo::new(stream))
+        .await
+        .map_err(|_| fail("Connection reset by peer"))?;
+    let connection = tokio::spawn(connection);
+    let mut path = url.path().to_owned();
+    if let Some(query) = url.query() {
+        path.push('?');
+        path.push_str(query);
+    }
+    let host_header = match url.port() {
+        Some(port) => format!("{host}:{port}"),
+        None => host.to_owned(),
+    };
+    let mut request = http::Request::post(path).header(http::header::HOST, host_header);
+    if let Some(secret) = &webhook.secret_token {
+        request = request.header("X-Telegram-Bot-Api-Secret-Token", secret);
+    }
+    let request = request
+        .header(http::header::CONTENT_TYPE, "application/json")
+        .header(http::header::CONTENT_LENGTH, update.len())
+        .header(http::header::CONNECTION, "keep-alive")
+        .header(http::header::ACCEPT_ENCODING, "gzip, deflate")
+        .body(Full::new(update))
+        .map_err(|_| fail("Invalid URL"))?;
+    let answered = tokio::time::timeout(ANSWER_TIMEOUT, async {
+        let response = sender.send_request(request).await?;
+        let (parts, body) = response.into_parts();
+        // Read the answer whole, so the receiver sees its connection used properly.
+        let _ = body.collect().await;
+        Ok::<_, hyper::Error>(parts)
+    })
+    .await;
+    connection.abort();
+    let parts = match answered {
+        Err(_) => return Err(fail("Read timeout expired")),
+        Ok(Err(_)) => return Err(fail("Connection reset by peer")),
+        Ok(Ok(parts)) => parts,
+    };
+    if parts.status.is_success() {
+        return Ok(());
+    }
+    let reason = parts
+        .extensions
+        .get::<hyper::ext::ReasonPhrase>()
+        .map(|r| String::from_utf8_lossy(r.as_bytes()).into_owned())
+        .or_else(|| parts.status.canonical_reason().map(str::to_owned))
+        .unwrap_or_default();
+    let retry_after = parts
+        .headers
+        .get(http::header::RETRY_AFTER)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse().ok());
+    Err(Failure {
+        message: format!(
+            "Wrong response from the webhook: {} {reason}",
+            parts.status.as_u16()
+        ),
+        retry_after,
+    })
+}
+
+/// The OS's words for a socket error, as tdlib reports them (`strerror`).
+fn os_message(error: &std::io::Error) -> String {
+    match error.kind() {
+        std::io::ErrorKind::ConnectionRefused => "Connection refused".to_owned(),
+        std::io::ErrorKind::ConnectionReset => "Connection reset by peer".to_owned(),
+        std::io::ErrorKind::TimedOut => "Connection timed out".to_owned(),
+        _ => error.to_string(),
+    }
+}
