@@ -72,9 +72,12 @@ fn played<T: serde::Serialize>(result: Result<T, PlayError>, key: Option<&str>) 
             let value = serde_json::to_value(value).unwrap_or(Value::Null);
             match (key, value) {
                 (Some(key), value) => ok(json!({"ok": true, key: value})),
-                (None, Value::Object(mut fields)) => {
-                    fields.insert("ok".into(), Value::Bool(true));
-                    ok(Value::Object(fields))
+                (None, Value::Object(fields)) => {
+                    // "ok" first, like every other control answer.
+                    let mut answer = serde_json::Map::new();
+                    answer.insert("ok".into(), Value::Bool(true));
+                    answer.extend(fields);
+                    ok(Value::Object(answer))
                 }
                 (None, value) => ok(json!({"ok": true, "result": value})),
             }

@@ -40,14 +40,19 @@ pub struct JournalEntry {
 }
 
 impl JournalEntry {
-    /// The parameters as journaled, taken over from the request (nothing is copied).
-    pub(crate) fn params_of(params: Params) -> Map<String, Value> {
+    /// The parameters as journaled, taken over from the request. A value that holds the
+    /// request's token (a webhook URL such as `…/bot<token>`) has it replaced by
+    /// `<token>`: the journal never holds a secret.
+    pub(crate) fn params_of(params: Params, token: &str) -> Map<String, Value> {
         let mut map = Map::new();
         for (key, value) in params.into_pairs() {
             if map.contains_key(&key) {
                 continue;
             }
             let value = match value {
+                Param::Text(text) if !token.is_empty() && text.contains(token) => {
+                    text.replace(token, "<token>")
+                }
                 Param::Text(text) => text,
                 Param::File { file_name, size } => format!("<file {file_name}, {size} bytes>"),
             };

@@ -290,7 +290,7 @@ impl Mock {
             bot_id: bot,
             http_method: request.http_method.clone(),
             method: journal_method(path_method),
-            params: JournalEntry::params_of(params),
+            params: JournalEntry::params_of(params, credentials.as_ref().map_or("", |c| c.raw)),
             status,
             description,
             rule: decision.by,
