@@ -13,39 +13,97 @@
 //! | `GET /__mock/journal?bot=&method=&limit=` | the journal, filtered, newest last |
 //! | `DELETE /__mock/journal` | empties it |
 
+use std::sync::OnceLock;
 use std::time::Duration;
 
 use serde_json::{json, Value};
 
+use crate::control_play::Play;
 use crate::journal::JournalEntry;
 use crate::reply::Reply;
 use crate::route::{Mock, RawRequest};
 use crate::scenario::{LoadError, Scenario, ScenarioErrors, SHIPPED};
 use crate::state::{BotStatus, Instance};
 
-/// The path prefix of the control API.
-pub const PREFIX: &str = "/__mock/";
+/// Where a control path leads; each route takes one HTTP method (`PUT` or `POST` for a scenario).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Route {
+    Health,
+    Reset,
+    Scenario,
+    Clock,
+    Advance,
+    Bots,
+    Bot,
+    Journal,
+    Play(Play),
+}
+
+impl Route {
+    fn methods(self) -> &'static [&'static str] {
+        match self {
+            Route::Health | Route::Clock | Route::Bots | Route::Bot => &["GET"],
+            Route::Reset | Route::Advance => &["POST"],
+            Route::Scenario => &["GET", "PUT", "POST"],
+            Route::Journal => &["GET", "DELETE"],
+            Route::Play(play) => play.methods(),
+        }
+    }
+}
+
+fn routes() -> &'static matchit::Router<Route> {
+    static ROUTES: OnceLock<matchit::Router<Route>> = OnceLock::new();
+    ROUTES.get_or_init(|| {
+        let mut router = matchit::Router::new();
+        let fixed = [
+            ("/health", Route::Health),
+            ("/reset", Route::Reset),
+            ("/scenario", Route::Scenario),
+            ("/clock", Route::Clock),
+            ("/clock/advance", Route::Advance),
+            ("/bots", Route::Bots),
+            ("/bots/{bot}", Route::Bot),
+            ("/journal", Route::Journal),
+        ];
+        let play = Play::PATHS.iter().map(|&(path, play)| (path, Route::Play(play)));
+        for (path, route) in fixed.into_iter().chain(play) {
+            // The routes are fixed and known to be valid: a conflict is a bug caught by tests.
+            if let Err(e) = router.insert(path, route) {
+                tracing::error!(%e, path, "control route not added");
+            }
+        }
+        router
+    })
+}
 
 /// Answers a control request.
 pub async fn handle(mock: &Mock, request: &RawRequest) -> Reply {
     let path = request.uri.path().trim_end_matches('/');
-    let query = query(request);
-    let method = request.http_method.as_str();
     let local = path.strip_prefix("/__mock").unwrap_or(path);
-    if let Some(reply) = crate::control_play::handle(mock, request, method, local, &query).await {
-        return reply;
+    let Ok(matched) = routes().at(local) else {
+        return error(
+            404,
+            "Not Found: no such control endpoint (see /__mock/health)",
+        );
+    };
+    let route = *matched.value;
+    let method = request.http_method.as_str();
+    if !route.methods().contains(&method) {
+        let allowed = route.methods().join(" or ");
+        return error(405, format!("use {allowed} for /__mock{local}"));
     }
-    match (method, local) {
-        ("GET", "/health") => ok(json!({
+    let query = query(request);
+    match (route, method) {
+        (Route::Health, _) => ok(json!({
             "ok": true,
             "scenario": mock.engine().scenario().name,
             "now_ms": millis(mock.clock().now()),
         })),
-        ("POST", "/reset") => {
+        (Route::Reset, _) => {
             mock.reset();
             ok(json!({"ok": true}))
         }
-        ("GET", "/scenario") => {
+        (Route::Scenario, "GET") => {
             let engine = mock.engine();
             let scenario = engine.scenario();
             ok(json!({
@@ -56,29 +114,28 @@ pub async fn handle(mock: &Mock, request: &RawRequest) -> Reply {
                 "shipped": SHIPPED.iter().map(|s| s.name).collect::<Vec<_>>(),
             }))
         }
-        ("PUT" | "POST", "/scenario") => load_scenario(mock, request, &query),
-        ("GET", "/clock") => ok(clock(mock)),
-        ("POST", "/clock/advance") => advance(mock, request, &query),
-        ("GET", "/bots") => ok(json!({
+        (Route::Scenario, _) => load_scenario(mock, request, &query),
+        (Route::Clock, _) => ok(clock(mock)),
+        (Route::Advance, _) => advance(mock, request, &query),
+        (Route::Bots, _) => ok(json!({
             "ok": true,
             "bots": mock.bots().all().iter().map(|(id, bot)| bot_json(*id, bot)).collect::<Vec<_>>(),
         })),
-        ("GET", "/journal") => journal(mock, &query),
-        ("DELETE", "/journal") => {
-            mock.journal().clear();
-            ok(json!({"ok": true}))
-        }
-        ("GET", bots) if bots.starts_with("/bots/") => {
-            let id = bots["/bots/".len()..].parse().ok();
+        (Route::Bot, _) => {
+            let id = matched.params.get("bot").and_then(|id| id.parse().ok());
             match id.and_then(|id| mock.bots().get(id).map(|bot| (id, bot))) {
                 Some((id, bot)) => ok(json!({"ok": true, "bot": bot_json(id, &bot)})),
                 None => error(404, "no such bot: the server has not seen it"),
             }
         }
-        _ => error(
-            404,
-            "Not Found: no such control endpoint (see /__mock/health)",
-        ),
+        (Route::Journal, "GET") => journal(mock, &query),
+        (Route::Journal, _) => {
+            mock.journal().clear();
+            ok(json!({"ok": true}))
+        }
+        (Route::Play(play), _) => {
+            crate::control_play::handle(mock, request, play, &matched.params, &query).await
+        }
     }
 }
 

@@ -1,4 +1,4 @@
-//! The play-the-user half of the control API, routed by `matchit`:
+//! The play-the-user half of the control API:
 //!
 //! | request | does |
 //! |---|---|
@@ -10,7 +10,6 @@
 //! | `POST /__mock/bots/<bot>/updates` | queues any Update object as it is |
 //! | `GET /__mock/bots/<bot>/chats/<chat>/messages?after=&from=&wait=` | the chat as the bot sees it |
 
-use std::sync::OnceLock;
 use std::time::Duration;
 
 use bale_api::User;
@@ -25,8 +24,9 @@ use crate::route::{Mock, RawRequest};
 /// The longest `wait` a transcript read may ask for, in seconds.
 const MAX_WAIT_SECONDS: f64 = 60.0;
 
-#[derive(Clone, Copy, Debug)]
-enum Route {
+/// A play-the-user route; [`crate::control`] routes every control path.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Play {
     Users,
     Chats,
     Messages,
@@ -36,25 +36,23 @@ enum Route {
     Transcript,
 }
 
-fn routes() -> &'static matchit::Router<Route> {
-    static ROUTES: OnceLock<matchit::Router<Route>> = OnceLock::new();
-    ROUTES.get_or_init(|| {
-        let mut router = matchit::Router::new();
-        for (path, route) in [
-            ("/users", Route::Users),
-            ("/chats", Route::Chats),
-            ("/bots/{bot}/messages", Route::Messages),
-            ("/bots/{bot}/callback_queries", Route::CallbackQueries),
-            ("/bots/{bot}/callback_queries/{id}", Route::CallbackQuery),
-            ("/bots/{bot}/updates", Route::Updates),
-            ("/bots/{bot}/chats/{chat}/messages", Route::Transcript),
-        ] {
-            if let Err(e) = router.insert(path, route) {
-                tracing::error!(%e, path, "control route not added");
-            }
+impl Play {
+    pub(crate) const PATHS: [(&'static str, Play); 7] = [
+        ("/users", Play::Users),
+        ("/chats", Play::Chats),
+        ("/bots/{bot}/messages", Play::Messages),
+        ("/bots/{bot}/callback_queries", Play::CallbackQueries),
+        ("/bots/{bot}/callback_queries/{id}", Play::CallbackQuery),
+        ("/bots/{bot}/updates", Play::Updates),
+        ("/bots/{bot}/chats/{chat}/messages", Play::Transcript),
+    ];
+
+    pub(crate) fn methods(self) -> &'static [&'static str] {
+        match self {
+            Play::CallbackQuery | Play::Transcript => &["GET"],
+            _ => &["POST"],
         }
-        router
-    })
+    }
 }
 
 fn body<T: DeserializeOwned>(request: &RawRequest) -> Result<T, Reply> {
@@ -86,67 +84,56 @@ fn played<T: serde::Serialize>(result: Result<T, PlayError>, key: Option<&str>) 
     }
 }
 
-/// Answers a play-the-user request, or `None` when the path is none of them.
+/// Answers a play-the-user request on `route`, its method already checked.
 pub(crate) async fn handle(
     mock: &Mock,
     request: &RawRequest,
-    method: &str,
-    path: &str,
+    route: Play,
+    params: &matchit::Params<'_, '_>,
     query: &[(String, String)],
-) -> Option<Reply> {
-    let matched = routes().at(path).ok()?;
-    let route = *matched.value;
-    let number = |name: &str| matched.params.get(name).and_then(|v| v.parse::<i64>().ok());
-    let expected = match route {
-        Route::CallbackQuery | Route::Transcript => "GET",
-        _ => "POST",
-    };
-    if method != expected {
-        return Some(error(405, format!("use {expected} for {path}")));
-    }
+) -> Reply {
+    let number = |name: &str| params.get(name).and_then(|v| v.parse::<i64>().ok());
     let bot = number("bot");
-    if matched.params.get("bot").is_some() && bot.is_none() {
-        return Some(error(400, "a bot is named by its id, a whole number"));
+    if params.get("bot").is_some() && bot.is_none() {
+        return error(400, "a bot is named by its id, a whole number");
     }
     let bot = bot.unwrap_or_default();
-    Some(match route {
-        Route::Users => match body::<User>(request) {
+    match route {
+        Play::Users => match body::<User>(request) {
             Ok(user) => played(mock.put_user(user), Some("user")),
             Err(reply) => reply,
         },
-        Route::Chats => match body::<ChatSpec>(request) {
+        Play::Chats => match body::<ChatSpec>(request) {
             Ok(spec) => played(mock.put_chat(spec), Some("chat")),
             Err(reply) => reply,
         },
-        Route::Messages => match body::<UserMessage>(request) {
+        Play::Messages => match body::<UserMessage>(request) {
             Ok(written) => played(mock.user_writes(bot, written), None),
             Err(reply) => reply,
         },
-        Route::CallbackQueries => match body::<ButtonPress>(request) {
+        Play::CallbackQueries => match body::<ButtonPress>(request) {
             Ok(press) => played(mock.press_button(bot, press), None),
             Err(reply) => reply,
         },
-        Route::CallbackQuery => {
-            let id = matched.params.get("id").unwrap_or_default();
+        Play::CallbackQuery => {
+            let id = params.get("id").unwrap_or_default();
             match mock.callback_query(bot, id) {
                 Some(record) => played(Ok::<_, PlayError>(record), None),
                 None => error(404, format!("bot {bot} was sent no callback query {id}")),
             }
         }
-        Route::Updates => match body::<Value>(request) {
+        Play::Updates => match body::<Value>(request) {
             Ok(update) => match mock.push_update(bot, update) {
                 Ok(update_id) => ok(json!({"ok": true, "update_id": update_id})),
                 Err(e) => error(e.status(), e.to_string()),
             },
             Err(reply) => reply,
         },
-        Route::Transcript => {
-            let Some(chat) = number("chat") else {
-                return Some(error(400, "a chat is named by its id, a whole number"));
-            };
-            transcript(mock, bot, chat, query).await
-        }
-    })
+        Play::Transcript => match number("chat") {
+            Some(chat) => transcript(mock, bot, chat, query).await,
+            None => error(400, "a chat is named by its id, a whole number"),
+        },
+    }
 }
 
 async fn transcript(mock: &Mock, bot: i64, chat: i64, query: &[(String, String)]) -> Reply {

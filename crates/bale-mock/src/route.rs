@@ -71,6 +71,8 @@ enum Endpoint {
     ApiNoMethod,
     /// `/bot/<rest>`: an empty token.
     ApiNoToken,
+    /// `/__mock/…`: the control API, routed by [`control`].
+    Control,
 }
 
 fn paths() -> matchit::Router<Endpoint> {
@@ -80,6 +82,9 @@ fn paths() -> matchit::Router<Endpoint> {
         ("/bot{token}/", Endpoint::ApiNoMethod),
         ("/bot/{*method}", Endpoint::ApiNoToken),
         ("/bot/", Endpoint::ApiNoToken),
+        ("/__mock", Endpoint::Control),
+        ("/__mock/", Endpoint::Control),
+        ("/__mock/{*control}", Endpoint::Control),
     ] {
         // The routes are fixed and known to be valid: a conflict is a bug caught by tests.
         if let Err(error) = router.insert(path, endpoint) {
@@ -98,6 +103,7 @@ fn target<'p>(paths: &matchit::Router<Endpoint>, path: &'p str) -> Option<Target
         Endpoint::Api => Target { token, method },
         Endpoint::ApiNoMethod => Target { token, method: "" },
         Endpoint::ApiNoToken => Target { token: "", method },
+        Endpoint::Control => return None,
     })
 }
 
@@ -263,8 +269,10 @@ impl Mock {
 
     /// Answers one request and journals it (control requests are not journaled).
     pub async fn handle(&self, request: RawRequest) -> Reply {
-        if request.uri.path().starts_with(control::PREFIX) || request.uri.path() == "/__mock" {
-            return control::handle(self, &request).await;
+        if let Ok(matched) = self.paths.at(request.uri.path()) {
+            if *matched.value == Endpoint::Control {
+                return control::handle(self, &request).await;
+            }
         }
         let now = self.config.clock.now();
         let path = decode_path(request.uri.path());

@@ -186,3 +186,20 @@ fn the_journal_is_bounded() {
         assert_eq!(seqs, [json!(3), json!(4), json!(5)]);
     });
 }
+
+#[tokio::test]
+async fn unknown_paths_are_404_and_wrong_methods_405() {
+    let server = MockServer::start();
+    let (status, body) = control(&server, reqwest::Method::GET, "nothing/here", None).await;
+    assert_eq!((status, body["ok"].clone()), (404, json!(false)), "{body}");
+    let (status, body) = post(&server, "health", "").await;
+    assert_eq!(status, 405, "{body}");
+    assert_eq!(body["description"], "use GET for /__mock/health");
+    let (status, body) = control(&server, reqwest::Method::GET, "reset", None).await;
+    assert_eq!(status, 405, "{body}");
+    let (status, body) = control(&server, reqwest::Method::GET, "bots/12/messages", None).await;
+    assert_eq!(status, 405, "{body}");
+    assert_eq!(body["description"], "use POST for /__mock/bots/12/messages");
+    // A trailing slash names the same endpoint.
+    assert_eq!(get(&server, "health/").await["ok"], json!(true));
+}
