@@ -74,7 +74,8 @@ pub struct ResponseParameters {
 
 /// An API error: `{"ok":false,"error_code":…,"description":…,"parameters":…}`.
 /// The HTTP status of the answer equals `error_code`.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{error_code} {description}")]
 pub struct ApiError {
     /// The error code, equal to the HTTP status.
     pub error_code: u16,
@@ -199,14 +200,6 @@ impl ApiError {
         }
     }
 }
-
-impl fmt::Display for ApiError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} {}", self.error_code, self.description)
-    }
-}
-
-impl std::error::Error for ApiError {}
 
 #[cfg(test)]
 mod tests {

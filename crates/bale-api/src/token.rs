@@ -13,28 +13,19 @@ pub type BotId = i64;
 
 /// Why a token string is not a well-formed token. Each reason maps to its own answer in the
 /// Telegram dialect (see [`crate::ApiError::token_rejected`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum TokenError {
     /// Empty, starts with `0`, longer than 80 characters, contains `/` or has no `:`, or the
     /// bot id is not in `1..2^54`.
+    #[error("invalid token syntax")]
     InvalidSyntax,
     /// The part before the colon is not an integer.
+    #[error("bot id is not an integer")]
     UnallowedBotId,
     /// The secret is shorter than 24 characters or not made of base64url characters.
+    #[error("token secret is too short or not base64url")]
     BadSecret,
 }
-
-impl fmt::Display for TokenError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            TokenError::InvalidSyntax => "invalid token syntax",
-            TokenError::UnallowedBotId => "bot id is not an integer",
-            TokenError::BadSecret => "token secret is too short or not base64url",
-        })
-    }
-}
-
-impl std::error::Error for TokenError {}
 
 /// A well-formed bot token.
 ///

@@ -65,7 +65,9 @@ fn routes() -> &'static matchit::Router<Route> {
             ("/bots/{bot}", Route::Bot),
             ("/journal", Route::Journal),
         ];
-        let play = Play::PATHS.iter().map(|&(path, play)| (path, Route::Play(play)));
+        let play = Play::PATHS
+            .iter()
+            .map(|&(path, play)| (path, Route::Play(play)));
         for (path, route) in fixed.into_iter().chain(play) {
             // The routes are fixed and known to be valid: a conflict is a bug caught by tests.
             if let Err(e) = router.insert(path, route) {

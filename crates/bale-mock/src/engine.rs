@@ -10,6 +10,8 @@ use std::time::Duration;
 
 use bale_api::token::parse_bot_id;
 use bale_api::BotId;
+use rand_core::{RngCore, SeedableRng};
+use rand_xoshiro::SplitMix64;
 
 use crate::request::Params;
 use crate::scenario::{Rule, Scenario, Scope, INITIAL_RULE_STATE};
@@ -124,7 +126,7 @@ impl Engine {
                 seen: vec![0; rules],
                 fired: vec![0; rules],
                 state: INITIAL_RULE_STATE.to_owned(),
-                rng: SplitMix64(scenario.seed),
+                rng: SplitMix64::seed_from_u64(scenario.seed),
             }),
             buckets: Mutex::default(),
             scenario,
@@ -180,7 +182,7 @@ impl Engine {
                 continue;
             }
             if let Some(p) = rule.when.probability {
-                if counters.rng.next_f64() >= p {
+                if unit(&mut counters.rng) >= p {
                     continue;
                 }
             }
@@ -189,7 +191,7 @@ impl Engine {
                 counters.state.clone_from(state);
             }
             let delay = rule.then.delay.map_or(Duration::ZERO, |delay| {
-                delay.base + delay.jitter.mul_f64(counters.rng.next_f64())
+                delay.base + delay.jitter.mul_f64(unit(&mut counters.rng))
             });
             return Some(RuleHit { rule, delay });
         }
@@ -322,23 +324,9 @@ impl Bucket {
     }
 }
 
-/// A small, fast, seedable generator (SplitMix64): the same seed gives the same draws.
-#[derive(Clone, Copy, Debug)]
-struct SplitMix64(u64);
-
-impl SplitMix64 {
-    fn next_u64(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    /// A draw in `[0, 1)`.
-    fn next_f64(&mut self) -> f64 {
-        (self.next_u64() >> 11) as f64 / (1u64 << 53) as f64
-    }
+/// A draw in `[0, 1)` from the 53 high bits, so the same seed gives the same draws everywhere.
+fn unit(rng: &mut SplitMix64) -> f64 {
+    (rng.next_u64() >> 11) as f64 / (1u64 << 53) as f64
 }
 
 fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {

@@ -209,19 +209,23 @@ impl fmt::Debug for TlsSettings {
 }
 
 /// Why [`TlsSettings`] could not be made.
-#[derive(Debug)]
+#[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum TlsError {
     /// Generating a key or a certificate failed.
+    #[error("cannot generate a certificate: {0}")]
     Generate(String),
     /// A PEM file could not be read.
+    #[error("{}: {error}", path.display())]
     Read {
         /// The file.
         path: PathBuf,
         /// The error.
+        #[source]
         error: io::Error,
     },
     /// The certificate chain or the key is not usable PEM.
+    #[error("the {what} is not usable PEM: {reason}")]
     Pem {
         /// `certificate chain` or `private key`.
         what: &'static str,
@@ -229,7 +233,8 @@ pub enum TlsError {
         reason: String,
     },
     /// rustls refused the pair (for example, the key does not match the certificate).
-    Rejected(rustls::Error),
+    #[error("the certificate and key cannot be served: {0}")]
+    Rejected(#[source] rustls::Error),
 }
 
 impl TlsError {
@@ -240,21 +245,6 @@ impl TlsError {
         }
     }
 }
-
-impl fmt::Display for TlsError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            TlsError::Generate(reason) => write!(f, "cannot generate a certificate: {reason}"),
-            TlsError::Read { path, error } => write!(f, "{}: {error}", path.display()),
-            TlsError::Pem { what, reason } => write!(f, "the {what} is not usable PEM: {reason}"),
-            TlsError::Rejected(error) => {
-                write!(f, "the certificate and key cannot be served: {error}")
-            }
-        }
-    }
-}
-
-impl std::error::Error for TlsError {}
 
 /// The server side of the handshake on a freshly accepted `stream`: `None` (logged at debug)
 /// if it fails, takes longer than [`HANDSHAKE_TIMEOUT`], or the server shuts down meanwhile.

@@ -22,7 +22,6 @@
 //! sends the rest of its body at once, and a hang closes its connection.
 
 use std::convert::Infallible;
-use std::fmt;
 use std::future::Future;
 use std::sync::{Arc, OnceLock};
 use std::time::Duration;
@@ -72,16 +71,9 @@ pub(crate) enum Ending {
 }
 
 /// The service's error: no response this time, the connection ends as [`Connection`] says.
-#[derive(Debug)]
+#[derive(Debug, thiserror::Error)]
+#[error("answer withheld by a network fault")]
 pub(crate) struct Withheld;
-
-impl fmt::Display for Withheld {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("answer withheld by a network fault")
-    }
-}
-
-impl std::error::Error for Withheld {}
 
 /// What the service of one connection shares with the task that drives it.
 #[derive(Debug)]

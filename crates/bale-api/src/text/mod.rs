@@ -29,8 +29,6 @@ mod unicode;
 mod unicode_table;
 mod url;
 
-use std::fmt;
-
 use crate::{ApiError, MessageEntity};
 use model::Entity;
 
@@ -69,7 +67,8 @@ pub struct FormattedText {
 }
 
 /// A text that the server refuses: always a 400, with the exact description.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{description}")]
 pub struct TextError {
     description: String,
 }
@@ -103,14 +102,6 @@ impl TextError {
         &self.description
     }
 }
-
-impl fmt::Display for TextError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.description)
-    }
-}
-
-impl std::error::Error for TextError {}
 
 impl From<TextError> for ApiError {
     fn from(e: TextError) -> ApiError {

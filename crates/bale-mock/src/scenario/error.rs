@@ -3,7 +3,8 @@
 use std::fmt;
 
 /// One mistake in a scenario file.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{file}:{line}:{column}: {reason}")]
 pub struct ScenarioError {
     /// The file (as given, or the shipped scenario's name).
     pub file: String,
@@ -15,18 +16,8 @@ pub struct ScenarioError {
     pub reason: String,
 }
 
-impl fmt::Display for ScenarioError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "{}:{}:{}: {}",
-            self.file, self.line, self.column, self.reason
-        )
-    }
-}
-
 /// Every mistake found in a file (at least one).
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub struct ScenarioErrors(pub Vec<ScenarioError>);
 
 impl fmt::Display for ScenarioErrors {
@@ -41,12 +32,11 @@ impl fmt::Display for ScenarioErrors {
     }
 }
 
-impl std::error::Error for ScenarioErrors {}
-
 /// Why a scenario could not be loaded.
-#[derive(Debug)]
+#[derive(Debug, thiserror::Error)]
 pub enum LoadError {
     /// Neither a shipped scenario's name nor a readable file.
+    #[error("no scenario {name:?}: not a file, nor a shipped scenario ({})", shipped.join(", "))]
     NotFound {
         /// What was asked for.
         name: String,
@@ -54,31 +44,18 @@ pub enum LoadError {
         shipped: Vec<&'static str>,
     },
     /// The file exists but could not be read.
+    #[error("{path}: {error}")]
     Io {
         /// The path.
         path: String,
         /// The error.
+        #[source]
         error: std::io::Error,
     },
     /// The file has mistakes.
+    #[error(transparent)]
     Invalid(ScenarioErrors),
 }
-
-impl fmt::Display for LoadError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            LoadError::NotFound { name, shipped } => write!(
-                f,
-                "no scenario {name:?}: not a file, nor a shipped scenario ({})",
-                shipped.join(", ")
-            ),
-            LoadError::Io { path, error } => write!(f, "{path}: {error}"),
-            LoadError::Invalid(errors) => write!(f, "{errors}"),
-        }
-    }
-}
-
-impl std::error::Error for LoadError {}
 
 /// Line and column (from 1) of a byte offset in `source`.
 pub(crate) fn line_column(source: &str, offset: usize) -> (usize, usize) {
