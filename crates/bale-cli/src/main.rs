@@ -30,6 +30,8 @@ pub mod exit {
     pub const NETWORK: u8 = 3;
     /// The answer was not a Bot API envelope (HTML page, malformed or truncated JSON).
     pub const INVALID_RESPONSE: u8 = 4;
+    /// `serve` got a second SIGINT or SIGTERM while draining, and stopped without waiting.
+    pub const INTERRUPTED: u8 = 130;
 }
 
 const EXIT_CODES: &str = "\
@@ -40,7 +42,8 @@ Exit codes:
   2  usage error
   3  network error (connect refused, reset, timeout, closed without a reply;
      a TLS failure; for `contract`: a case got no answer)
-  4  invalid response (not a Bot API envelope)";
+  4  invalid response (not a Bot API envelope)
+  130  `serve` got a second SIGINT or SIGTERM while draining and stopped at once";
 
 #[derive(Parser)]
 #[command(name = "bale-mock", version, about, after_help = EXIT_CODES)]

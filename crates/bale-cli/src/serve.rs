@@ -2,11 +2,13 @@
 //! first line on stdout, serve until SIGINT or SIGTERM, drain, exit 0.
 
 use std::io::{IsTerminal, Write};
+use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::time::Duration;
 
 use anyhow::Context;
 use bale_api::Dialect;
-use bale_mock::{Config, Scenario, TlsSettings};
+use bale_mock::{Config, ConnectionLimits, ControlAccess, Scenario, TlsSettings};
 use clap::{Args, ValueEnum};
 use tokio::net::TcpListener;
 
@@ -55,6 +57,40 @@ pub struct ServeArgs {
     /// The PEM private key of --tls-cert.
     #[arg(long, value_name = "FILE", requires = "tls_cert")]
     tls_key: Option<PathBuf>,
+    /// Lets control requests (`/__mock/…`) in from anywhere when they send
+    /// `Authorization: Bearer TOKEN`, and refuses every control request that does not.
+    #[arg(
+        long,
+        value_name = "TOKEN",
+        env = "BALE_MOCK_CONTROL_TOKEN",
+        hide_env_values = true
+    )]
+    control_token: Option<String>,
+    /// Lets control requests in from peers that are not on loopback, without a token. Anyone
+    /// who reaches the port can then load scenarios and read what your bots sent.
+    #[arg(long)]
+    control_allow_remote: bool,
+    /// Connections served at once; more wait until one closes.
+    #[arg(long, value_name = "N", default_value_t = ConnectionLimits::default().max_connections)]
+    max_connections: usize,
+    /// Seconds a request head may take to arrive (and a kept-alive connection may stay idle).
+    #[arg(long, value_name = "SECONDS", default_value = "30", value_parser = seconds)]
+    header_read_timeout: Duration,
+    /// Seconds a shutdown waits for in-flight requests, long polls and webhook deliveries;
+    /// a second SIGINT or SIGTERM exits at once.
+    #[arg(long, value_name = "SECONDS", default_value = "10", value_parser = seconds)]
+    drain_timeout: Duration,
+}
+
+/// A number of seconds from 0.001 to a day.
+fn seconds(text: &str) -> Result<Duration, String> {
+    let seconds: f64 = text
+        .parse()
+        .map_err(|_| format!("{text:?} is not a number"))?;
+    if !(0.001..=86_400.0).contains(&seconds) {
+        return Err(format!("{seconds} is not between 0.001 and 86400 seconds"));
+    }
+    Ok(Duration::from_secs_f64(seconds))
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -94,6 +130,15 @@ pub fn run(args: ServeArgs) -> u8 {
 
 async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     let mut config = Config::default().dialect(args.dialect.into());
+    config.control = ControlAccess {
+        token: args.control_token.clone(),
+        allow_remote: args.control_allow_remote,
+    };
+    config.connections = ConnectionLimits {
+        max_connections: args.max_connections.max(1),
+        header_read_timeout: args.header_read_timeout,
+        drain_timeout: args.drain_timeout,
+    };
     if let Some(name) = &args.scenario {
         // A bad scenario is refused before the port is bound.
         config = config.scenario(Scenario::load(name)?);
@@ -110,6 +155,9 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         .await
         .with_context(|| format!("cannot listen on {}", args.listen))?;
     let address = listener.local_addr()?;
+    if !address.ip().is_loopback() {
+        eprintln!("bale-mock: warning: {}", exposure(address, &config.control));
+    }
     let shutdown = shutdown_signal()?;
     tracing::info!(
         %address,
@@ -126,6 +174,18 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     bale_mock::serve(listener, config, shutdown).await?;
     tracing::info!("stopped");
     Ok(())
+}
+
+/// What a bind beyond loopback exposes, for the warning at start.
+fn exposure(address: SocketAddr, control: &ControlAccess) -> String {
+    let control = match (&control.token, control.allow_remote) {
+        (Some(_), _) => "the control API answers remote peers that send the control token",
+        (None, true) => "the control API answers ANY peer (--control-allow-remote): anyone who reaches the port can load scenarios, move the clock and read every request your bots made",
+        (None, false) => "the control API still answers loopback peers only (--control-token lets others in)",
+    };
+    format!(
+        "listening on {address}, beyond loopback: any host that can reach it can talk to the fake Bot API, and {control}"
+    )
 }
 
 /// The TLS settings the flags ask for, if any: the given chain and key, or a generated
@@ -159,6 +219,15 @@ fn shutdown_signal() -> anyhow::Result<impl std::future::Future<Output = ()>> {
             _ = interrupt.recv() => tracing::info!("SIGINT: draining"),
             _ = terminate.recv() => tracing::info!("SIGTERM: draining"),
         }
+        // A second signal means "now": whoever sends it does not want to wait for the drain.
+        tokio::spawn(async move {
+            tokio::select! {
+                _ = interrupt.recv() => {}
+                _ = terminate.recv() => {}
+            }
+            eprintln!("bale-mock: second signal: exiting without draining");
+            std::process::exit(i32::from(exit::INTERRUPTED));
+        });
     })
 }
 
@@ -180,4 +249,28 @@ fn init_logging() {
         .with_writer(std::io::stderr)
         .with_ansi(std::io::stderr().is_terminal())
         .init();
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_bind_beyond_loopback_names_what_it_exposes() {
+        let address: SocketAddr = "0.0.0.0:8081".parse().unwrap();
+        let closed = exposure(address, &ControlAccess::default());
+        assert!(closed.contains("listening on 0.0.0.0:8081, beyond loopback"));
+        assert!(closed.contains("loopback peers only"));
+        let open = ControlAccess {
+            token: None,
+            allow_remote: true,
+        };
+        assert!(exposure(address, &open).contains("ANY peer"));
+        let token = ControlAccess {
+            token: Some("t0ken-value".into()),
+            allow_remote: false,
+        };
+        let text = exposure(address, &token);
+        assert!(text.contains("send the control token") && !text.contains("t0ken-value"));
+    }
 }

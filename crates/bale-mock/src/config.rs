@@ -1,7 +1,10 @@
 //! Server configuration.
 
+use std::time::Duration;
+
 use bale_api::Dialect;
 
+use crate::control_access::ControlAccess;
 use crate::conversation::ConversationLimits;
 use crate::scenario::Scenario;
 use crate::tls::TlsSettings;
@@ -26,6 +29,32 @@ pub struct Config {
     pub conversation_limits: ConversationLimits,
     /// How many users and group chats the world holds.
     pub world_limits: WorldLimits,
+    /// Who may use the control API beyond loopback peers.
+    pub control: ControlAccess,
+    /// How many connections are served at once and how long a slow one is waited for.
+    pub connections: ConnectionLimits,
+}
+
+/// What bounds the connections: their number and the time a slow one is given.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ConnectionLimits {
+    /// Connections served at once; more wait in the listen backlog until one closes.
+    pub max_connections: usize,
+    /// How long a request head may take to arrive, and how long a kept-alive connection may
+    /// stay idle (hyper applies one timer to both); a request body gets as long again.
+    pub header_read_timeout: Duration,
+    /// How long a shutdown waits for in-flight requests, long polls and webhook deliveries.
+    pub drain_timeout: Duration,
+}
+
+impl Default for ConnectionLimits {
+    fn default() -> ConnectionLimits {
+        ConnectionLimits {
+            max_connections: 1024,
+            header_read_timeout: Duration::from_secs(30),
+            drain_timeout: Duration::from_secs(10),
+        }
+    }
 }
 
 impl Default for Config {
@@ -38,6 +67,8 @@ impl Default for Config {
             tls: None,
             conversation_limits: ConversationLimits::default(),
             world_limits: WorldLimits::default(),
+            control: ControlAccess::default(),
+            connections: ConnectionLimits::default(),
         }
     }
 }

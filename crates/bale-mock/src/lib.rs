@@ -45,6 +45,7 @@ pub mod clock;
 mod compose;
 pub mod config;
 pub mod control;
+pub mod control_access;
 mod control_play;
 pub mod conversation;
 pub mod decode;
@@ -69,7 +70,8 @@ mod webhook;
 pub mod world;
 
 pub use clock::Clock;
-pub use config::Config;
+pub use config::{Config, ConnectionLimits};
+pub use control_access::ControlAccess;
 pub use fault::Fault;
 pub use journal::{Journal, JournalEntry};
 pub use methods::IMPLEMENTED;

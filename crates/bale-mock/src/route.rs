@@ -38,10 +38,34 @@ pub struct RawRequest {
     pub http_method: http::Method,
     /// The request target.
     pub uri: http::Uri,
-    /// The `Content-Type` header, if any.
-    pub content_type: Option<http::HeaderValue>,
+    /// The request headers.
+    pub headers: http::HeaderMap,
     /// The whole body.
     pub body: Bytes,
+    /// The peer's address; `None` when the request did not come over a socket.
+    pub peer: Option<std::net::SocketAddr>,
+    /// The address the connection came in on.
+    pub local: Option<std::net::SocketAddr>,
+}
+
+impl RawRequest {
+    /// A request not read off a socket (tests, benchmarks, fuzzing): no headers, no peer.
+    pub fn new(http_method: http::Method, uri: http::Uri, body: impl Into<Bytes>) -> RawRequest {
+        RawRequest {
+            http_method,
+            uri,
+            headers: http::HeaderMap::new(),
+            body: body.into(),
+            peer: None,
+            local: None,
+        }
+    }
+
+    /// Sets a header.
+    pub fn with_header(mut self, name: http::HeaderName, value: http::HeaderValue) -> RawRequest {
+        self.headers.insert(name, value);
+        self
+    }
 }
 
 /// The state of one fake server: configuration, clock, scenario, bots, the world they share,
@@ -271,6 +295,15 @@ impl Mock {
     pub async fn handle(&self, request: RawRequest) -> Reply {
         if let Ok(matched) = self.paths.at(request.uri.path()) {
             if *matched.value == Endpoint::Control {
+                let scheme = if self.config.tls.is_some() {
+                    "https"
+                } else {
+                    "http"
+                };
+                if let Err(refused) = self.config.control.check(&request, scheme) {
+                    tracing::warn!(peer = ?request.peer, %refused, "control request refused");
+                    return control::error(403, refused.to_string());
+                }
                 return control::handle(self, &request).await;
             }
         }
@@ -328,8 +361,8 @@ impl Mock {
             return (Decision::refused(ApiError::not_found()), Params::default());
         };
         let content_type = request
-            .content_type
-            .as_ref()
+            .headers
+            .get(http::header::CONTENT_TYPE)
             .map(|value| String::from_utf8_lossy(value.as_bytes()));
         let body = request.body.clone();
         let params = match parse_params(request.uri.query(), content_type.as_deref(), body).await {

@@ -13,20 +13,16 @@ use std::time::Duration;
 
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
-use hyper_util::rt::TokioIo;
+use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::server::graceful::{GracefulShutdown, Watcher};
 use tokio::net::TcpListener;
-use tokio::sync::watch;
+use tokio::sync::{watch, Semaphore};
 
 use crate::route::Mock;
 use crate::service::{self, Router};
 use crate::tls::{self, TlsSettings};
 use crate::transport::{self, Connection, Stream};
-use crate::Config;
-
-/// How long a shutdown waits for in-flight requests and webhook deliveries before giving up
-/// on them.
-const DRAIN_TIMEOUT: Duration = Duration::from_secs(10);
+use crate::{Config, ConnectionLimits};
 
 /// Serves the fake Bot API on `listener` until `shutdown` completes, then stops accepting,
 /// drains in-flight requests and returns. With [`Config::tls`] it serves HTTPS.
@@ -46,7 +42,8 @@ pub async fn serve_mock(
     shutdown: impl Future<Output = ()>,
 ) -> io::Result<()> {
     let tls = mock.config().tls.clone();
-    serve_router(listener, mock, tls, shutdown).await
+    let limits = mock.config().connections;
+    serve_router(listener, mock, tls, limits, shutdown).await
 }
 
 /// [`serve_mock`] for any [`Router`]: the transport's own tests script replies with it.
@@ -54,21 +51,36 @@ pub(crate) async fn serve_router<R: Router>(
     listener: TcpListener,
     router: Arc<R>,
     tls: Option<TlsSettings>,
+    limits: ConnectionLimits,
     shutdown: impl Future<Output = ()>,
 ) -> io::Result<()> {
     let acceptor = tls.as_ref().map(TlsSettings::acceptor);
     let mut builder = http1::Builder::new();
     // tdlib sends no Date header and title-cased names.
-    builder.auto_date_header(false).title_case_headers(true);
+    builder
+        .auto_date_header(false)
+        .title_case_headers(true)
+        .timer(TokioTimer::new())
+        .header_read_timeout(limits.header_read_timeout);
+    // One permit per open connection: at the limit the loop stops accepting, and new
+    // connections wait in the listen backlog until one closes.
+    let slots = Arc::new(Semaphore::new(limits.max_connections.max(1)));
     let graceful = GracefulShutdown::new();
     // Turns true on the shutdown signal: hanging and sleeping answers stop waiting.
     let (stopping_tx, stopping) = watch::channel(false);
     tokio::pin!(shutdown);
 
     loop {
-        let stream = tokio::select! {
+        let slot = tokio::select! {
+            slot = Arc::clone(&slots).acquire_owned() => match slot {
+                Ok(slot) => slot,
+                Err(_) => break,
+            },
+            () = &mut shutdown => break,
+        };
+        let (stream, peer) = tokio::select! {
             accepted = listener.accept() => match accepted {
-                Ok((stream, _peer)) => stream,
+                Ok(accepted) => accepted,
                 Err(error) => {
                     // Out of file descriptors and the like: keep serving the open
                     // connections and try again shortly.
@@ -82,7 +94,13 @@ pub(crate) async fn serve_router<R: Router>(
         if let Err(error) = stream.set_nodelay(true) {
             tracing::debug!(%error, "TCP_NODELAY not set");
         }
-        let connection = Connection::new(stopping.clone());
+        let local = stream.local_addr().ok();
+        let connection = Connection::new(
+            stopping.clone(),
+            Some(peer),
+            local,
+            limits.header_read_timeout,
+        );
         // Watched from now on, handshake included: a shutdown waits for it (briefly: a
         // handshake ends at the shutdown signal).
         let watcher = graceful.watcher();
@@ -90,11 +108,15 @@ pub(crate) async fn serve_router<R: Router>(
         let builder = builder.clone();
         match &acceptor {
             None => {
-                tokio::spawn(run_connection(stream, router, connection, builder, watcher));
+                tokio::spawn(async move {
+                    run_connection(stream, router, connection, builder, watcher).await;
+                    drop(slot);
+                });
             }
             Some(acceptor) => {
                 let acceptor = acceptor.clone();
                 tokio::spawn(async move {
+                    let _slot = slot;
                     let stopped = connection.stopped();
                     let Some(stream) = tls::handshake(&acceptor, stream, stopped).await else {
                         return;
@@ -113,7 +135,10 @@ pub(crate) async fn serve_router<R: Router>(
         graceful.shutdown().await;
         router.drained().await;
     };
-    if tokio::time::timeout(DRAIN_TIMEOUT, drain).await.is_err() {
+    if tokio::time::timeout(limits.drain_timeout, drain)
+        .await
+        .is_err()
+    {
         tracing::warn!(
             "in-flight requests or webhook deliveries did not finish in time; dropping them"
         );

@@ -62,21 +62,29 @@ where
     B::Error: std::error::Error + Send + Sync + 'static,
 {
     let (parts, body) = request.into_parts();
-    let body = match Limited::new(body, MAX_BODY_LEN).collect().await {
-        Ok(collected) => collected.to_bytes(),
-        Err(error) => {
+    let collect = Limited::new(body, MAX_BODY_LEN).collect();
+    let body = match tokio::time::timeout(connection.body_timeout(), collect).await {
+        Ok(Ok(collected)) => collected.to_bytes(),
+        Ok(Err(error)) => {
             tracing::debug!(%error, "request body not read");
             let error = ApiError::new(413, "Request Entity Too Large");
             return Ok(to_response(&Reply::api(&Envelope::<()>::Err(error))).map(Either::Left));
         }
+        Err(_) => {
+            // A body that stalls would hold a connection slot for ever.
+            tracing::debug!("request body not read in time");
+            let error = ApiError::new(408, "Request Timeout");
+            return Ok(to_response(&Reply::api(&Envelope::<()>::Err(error))).map(Either::Left));
+        }
     };
-    let content_type = parts.headers.get(CONTENT_TYPE).cloned();
     let reply = router
         .route(RawRequest {
             http_method: parts.method,
             uri: parts.uri,
-            content_type,
+            headers: parts.headers,
             body,
+            peer: connection.peer(),
+            local: connection.local(),
         })
         .await;
     // Routing is done and holds no lock any more: sleeping and faults happen from here on.

@@ -23,6 +23,7 @@
 
 use std::convert::Infallible;
 use std::future::Future;
+use std::net::SocketAddr;
 use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
@@ -45,6 +46,8 @@ use crate::reply::Reply;
 use crate::service::to_response;
 
 pub(crate) mod io;
+#[cfg(test)]
+mod limit_tests;
 #[cfg(test)]
 mod tests;
 #[cfg(test)]
@@ -80,16 +83,42 @@ pub(crate) struct Withheld;
 pub(crate) struct Connection {
     stopping: watch::Receiver<bool>,
     ending: OnceLock<Ending>,
+    peer: Option<SocketAddr>,
+    local: Option<SocketAddr>,
+    body_timeout: Duration,
 }
 
 impl Connection {
-    /// The context of a freshly accepted connection; `stopping` turns true when the server
-    /// shuts down.
-    pub(crate) fn new(stopping: watch::Receiver<bool>) -> Arc<Connection> {
+    /// The context of a freshly accepted connection from `peer` to `local`; `stopping` turns
+    /// true when the server shuts down, and a request body must arrive within `body_timeout`.
+    pub(crate) fn new(
+        stopping: watch::Receiver<bool>,
+        peer: Option<SocketAddr>,
+        local: Option<SocketAddr>,
+        body_timeout: Duration,
+    ) -> Arc<Connection> {
         Arc::new(Connection {
             stopping,
             ending: OnceLock::new(),
+            peer,
+            local,
+            body_timeout,
         })
+    }
+
+    /// How long a request body may take to arrive once its head has.
+    pub(crate) fn body_timeout(&self) -> Duration {
+        self.body_timeout
+    }
+
+    /// The peer's address.
+    pub(crate) fn peer(&self) -> Option<SocketAddr> {
+        self.peer
+    }
+
+    /// The address the connection came in on.
+    pub(crate) fn local(&self) -> Option<SocketAddr> {
+        self.local
     }
 
     /// Resolves once the server is shutting down (or gone).

@@ -3,6 +3,7 @@
 use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::process::{Child, Command};
+use std::time::{Duration, Instant};
 
 use crate::support::{bale_mock, serve, TOKEN};
 
@@ -82,4 +83,42 @@ fn a_busy_address_is_an_error() {
     assert_eq!(output.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains("cannot listen on 127.0.0.1:"), "{stderr}");
+}
+
+/// A request whose body never finishes: it keeps the server's drain waiting.
+fn stalled_upload(address: &str) -> TcpStream {
+    let mut stream = TcpStream::connect(address).unwrap();
+    let head = format!(
+        "POST /bot{TOKEN}/sendMessage HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\nchat_id=1"
+    );
+    stream.write_all(head.as_bytes()).unwrap();
+    // Let the server read the head before the signal comes.
+    std::thread::sleep(Duration::from_millis(200));
+    stream
+}
+
+#[test]
+fn the_drain_ends_at_its_bound() {
+    let mut served = serve(&["--drain-timeout", "0.5"]);
+    let _upload = stalled_upload(served.address());
+    let started = Instant::now();
+    signal(&served.child, "TERM");
+    assert_eq!(served.child.wait().unwrap().code(), Some(0));
+    let took = started.elapsed();
+    assert!(
+        (Duration::from_millis(400)..Duration::from_secs(5)).contains(&took),
+        "{took:?}"
+    );
+}
+
+#[test]
+fn a_second_signal_exits_at_once() {
+    let mut served = serve(&["--drain-timeout", "60"]);
+    let _upload = stalled_upload(served.address());
+    signal(&served.child, "TERM");
+    std::thread::sleep(Duration::from_millis(300));
+    let started = Instant::now();
+    signal(&served.child, "INT");
+    assert_eq!(served.child.wait().unwrap().code(), Some(130));
+    assert!(started.elapsed() < Duration::from_secs(5));
 }

@@ -21,6 +21,7 @@ use crate::route::RawRequest;
 use crate::server::serve_router;
 use crate::service::Router;
 use crate::tls::TlsSettings;
+use crate::ConnectionLimits;
 
 /// Long enough for anything that should happen at once; never a timing assertion.
 pub(super) const PATIENCE: Duration = Duration::from_secs(5);
@@ -50,6 +51,15 @@ impl Server {
         tls: Option<TlsSettings>,
         script: impl Fn(&str) -> Reply + Send + Sync + 'static,
     ) -> Server {
+        Server::start_limited(tls, ConnectionLimits::default(), script).await
+    }
+
+    /// A server answering with `script`, its connections bounded by `limits`.
+    pub(super) async fn start_limited(
+        tls: Option<TlsSettings>,
+        limits: ConnectionLimits,
+        script: impl Fn(&str) -> Reply + Send + Sync + 'static,
+    ) -> Server {
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
         let address = listener.local_addr().unwrap();
         let (stop, stopped) = oneshot::channel::<()>();
@@ -57,6 +67,7 @@ impl Server {
             listener,
             Arc::new(Script(Box::new(script))),
             tls,
+            limits,
             async {
                 let _ = stopped.await;
             },

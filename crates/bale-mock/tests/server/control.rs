@@ -14,7 +14,10 @@ async fn control(
     let mut request =
         reqwest::Client::new().request(method, format!("{}/__mock/{path}", server.uri()));
     if let Some(body) = body {
-        request = request.body(body);
+        // The mock refuses a control POST that a web page could have sent (see access).
+        request = request
+            .header("content-type", "application/json")
+            .body(body);
     }
     let response = request.send().await.unwrap();
     assert_eq!(response.headers()["content-type"], "application/json");
