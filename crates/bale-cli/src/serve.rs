@@ -76,10 +76,29 @@ pub struct ServeArgs {
     /// Seconds a request head may take to arrive (and a kept-alive connection may stay idle).
     #[arg(long, value_name = "SECONDS", default_value = "30", value_parser = seconds)]
     header_read_timeout: Duration,
+    /// Sets a memory bound, repeatable: bots, buckets, journal-entries, journal-bytes, users,
+    /// chats, memberships, messages, updates, callback-queries (docs/security.md lists the
+    /// defaults and what happens at each).
+    #[arg(long = "limit", value_name = "NAME=N", value_parser = limit)]
+    limits: Vec<(String, usize)>,
     /// Seconds a shutdown waits for in-flight requests, long polls and webhook deliveries;
     /// a second SIGINT or SIGTERM exits at once.
     #[arg(long, value_name = "SECONDS", default_value = "10", value_parser = seconds)]
     drain_timeout: Duration,
+}
+
+/// `NAME=N`, N a whole number (`_` allowed between digits).
+fn limit(text: &str) -> Result<(String, usize), String> {
+    let (name, value) = text
+        .split_once('=')
+        .ok_or_else(|| format!("{text:?} is not NAME=N"))?;
+    let value = value
+        .replace('_', "")
+        .parse()
+        .map_err(|_| format!("{value:?} is not a whole number"))?;
+    let mut probe = Config::default();
+    probe.set_limit(name, value).map_err(|e| e.to_string())?;
+    Ok((name.to_owned(), value))
 }
 
 /// A number of seconds from 0.001 to a day.
@@ -134,6 +153,9 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         token: args.control_token.clone(),
         allow_remote: args.control_allow_remote,
     };
+    for (name, value) in &args.limits {
+        config.set_limit(name, *value)?;
+    }
     config.connections = ConnectionLimits {
         max_connections: args.max_connections.max(1),
         header_read_timeout: args.header_read_timeout,

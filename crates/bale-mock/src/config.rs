@@ -21,12 +21,18 @@ pub struct Config {
     pub clock: Clock,
     /// How many requests the journal keeps; older ones are dropped and counted.
     pub journal_capacity: usize,
+    /// About how many bytes the journal keeps; older entries are dropped and counted.
+    pub journal_bytes: usize,
     /// The scenario to run (zero-config by default).
     pub scenario: Scenario,
     /// Serve HTTPS with this certificate; plain HTTP when `None` (the default).
     pub tls: Option<TlsSettings>,
     /// What each bot keeps: messages, pending updates, callback queries.
     pub conversation_limits: ConversationLimits,
+    /// How many bots the server keeps; beyond it the least recently used is forgotten.
+    pub max_bots: usize,
+    /// How many rate-limit buckets a scenario keeps (see [`crate::engine`]).
+    pub max_buckets: usize,
     /// How many users and group chats the world holds.
     pub world_limits: WorldLimits,
     /// Who may use the control API beyond loopback peers.
@@ -63,9 +69,12 @@ impl Default for Config {
             dialect: Dialect::Bale,
             clock: Clock::system(),
             journal_capacity: 10_000,
+            journal_bytes: 32 << 20,
             scenario: Scenario::zero_config(),
             tls: None,
             conversation_limits: ConversationLimits::default(),
+            max_bots: 20_000,
+            max_buckets: 100_000,
             world_limits: WorldLimits::default(),
             control: ControlAccess::default(),
             connections: ConnectionLimits::default(),
@@ -73,7 +82,50 @@ impl Default for Config {
     }
 }
 
+/// The limits `bale-mock serve --limit NAME=N` can set: name, what is bounded and what
+/// happens at the bound.
+pub const LIMITS: [(&str, &str); 10] = [
+    ("bots", "bots kept; a new one beyond it makes the server forget the least recently used bot that the scenario did not declare and that holds no long poll"),
+    ("buckets", "rate-limit buckets; beyond it idle (refilled) buckets are forgotten, then the least recently used tenth"),
+    ("journal-entries", "journal entries; the oldest are dropped and counted"),
+    ("journal-bytes", "bytes of journal entries (each value is cut at 4 KiB); the oldest are dropped and counted"),
+    ("users", "users in the world; declaring one more is refused (400)"),
+    ("chats", "group chats, supergroups and channels; declaring one more is refused (400)"),
+    ("memberships", "members of group chats, all chats together; a chat that would pass it is refused (400)"),
+    ("messages", "messages each bot keeps over all its chats; the oldest are forgotten (editing one then answers \"message to edit not found\")"),
+    ("updates", "pending updates per bot; newer ones are dropped, as the real server drops them"),
+    ("callback-queries", "callback queries each bot remembers; the oldest are forgotten"),
+];
+
+/// A `--limit` name that is not in [`LIMITS`].
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("no limit named {0:?}; the limits are {names}", names = LIMITS.map(|(n, _)| n).join(", "))]
+pub struct UnknownLimit(pub String);
+
 impl Config {
+    /// Sets the limit `name` (one of [`LIMITS`]) to `value`.
+    pub fn set_limit(&mut self, name: &str, value: usize) -> Result<(), UnknownLimit> {
+        *self
+            .limit_mut(name)
+            .ok_or_else(|| UnknownLimit(name.to_owned()))? = value;
+        Ok(())
+    }
+
+    fn limit_mut(&mut self, name: &str) -> Option<&mut usize> {
+        Some(match name {
+            "bots" => &mut self.max_bots,
+            "buckets" => &mut self.max_buckets,
+            "journal-entries" => &mut self.journal_capacity,
+            "journal-bytes" => &mut self.journal_bytes,
+            "users" => &mut self.world_limits.users,
+            "chats" => &mut self.world_limits.chats,
+            "memberships" => &mut self.world_limits.memberships,
+            "messages" => &mut self.conversation_limits.messages,
+            "updates" => &mut self.conversation_limits.updates,
+            "callback-queries" => &mut self.conversation_limits.callback_queries,
+            _ => return None,
+        })
+    }
     /// Sets the dialect.
     pub fn dialect(mut self, dialect: Dialect) -> Config {
         self.dialect = dialect;
@@ -96,5 +148,24 @@ impl Config {
     pub fn tls(mut self, tls: TlsSettings) -> Config {
         self.tls = Some(tls);
         self
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_listed_limit_can_be_set_and_no_other() {
+        let mut config = Config::default();
+        for (name, _) in LIMITS {
+            assert!(config.limit_mut(name).is_some_and(|n| *n > 0), "{name}");
+            config.set_limit(name, 7).unwrap();
+            assert_eq!(config.limit_mut(name).copied(), Some(7), "{name}");
+        }
+        let error = config.set_limit("bot", 1).unwrap_err();
+        assert!(error
+            .to_string()
+            .contains("no limit named \"bot\"; the limits are bots, "));
     }
 }

@@ -19,7 +19,6 @@ use std::time::Duration;
 use serde_json::{json, Value};
 
 use crate::control_play::Play;
-use crate::journal::JournalEntry;
 use crate::reply::Reply;
 use crate::route::{Mock, RawRequest};
 use crate::scenario::{LoadError, Scenario, ScenarioErrors, SHIPPED};
@@ -95,6 +94,13 @@ pub async fn handle(mock: &Mock, request: &RawRequest) -> Reply {
         return error(405, format!("use {allowed} for /__mock{local}"));
     }
     let query = query(request);
+    if let Route::Play(Play::Transcript) = route {
+        // It may wait: it takes its own steps.
+        return crate::control_play::transcript(mock, &matched.params, &query).await;
+    }
+    // Everything else is one step: a reset or a scenario load (which takes the epoch
+    // itself) happens wholly before or wholly after it.
+    let _step = (!matches!(route, Route::Reset | Route::Scenario)).then(|| mock.step());
     match (route, method) {
         (Route::Health, _) => ok(json!({
             "ok": true,
@@ -135,9 +141,7 @@ pub async fn handle(mock: &Mock, request: &RawRequest) -> Reply {
             mock.journal().clear();
             ok(json!({"ok": true}))
         }
-        (Route::Play(play), _) => {
-            crate::control_play::handle(mock, request, play, &matched.params, &query).await
-        }
+        (Route::Play(play), _) => crate::control_play::answer(mock, request, play, &matched.params),
     }
 }
 
@@ -262,17 +266,10 @@ fn journal(mock: &Mock, query: &[(String, String)]) -> Reply {
         _ => return error(400, "bot and limit must be whole numbers"),
     };
     let method = param(query, "method");
-    let mut entries: Vec<JournalEntry> = mock
-        .journal()
-        .entries()
-        .into_iter()
-        .filter(|e| bot.is_none_or(|b| e.bot_id == Some(b)))
-        .filter(|e| method.is_none_or(|m| e.method.eq_ignore_ascii_case(m)))
-        .collect();
-    if let Some(limit) = limit {
-        let skip = entries.len().saturating_sub(limit);
-        entries.drain(..skip);
-    }
+    let entries = mock.journal().newest(limit.unwrap_or(usize::MAX), |e| {
+        bot.is_none_or(|b| e.bot_id == Some(b))
+            && method.is_none_or(|m| e.method.eq_ignore_ascii_case(m))
+    });
     ok(json!({
         "ok": true,
         "dropped": mock.journal().dropped(),

@@ -84,20 +84,29 @@ fn played<T: serde::Serialize>(result: Result<T, PlayError>, key: Option<&str>) 
     }
 }
 
-/// Answers a play-the-user request on `route`, its method already checked.
-pub(crate) async fn handle(
+/// The `{name}` path parameter as a whole number: `Ok(None)` when the route has none.
+fn number(params: &matchit::Params<'_, '_>, name: &str, what: &str) -> Result<Option<i64>, Reply> {
+    match params.get(name) {
+        None => Ok(None),
+        Some(text) => text
+            .parse()
+            .map(Some)
+            .map_err(|_| error(400, format!("a {what} is named by its id, a whole number"))),
+    }
+}
+
+/// Answers a play-the-user request on `route` (not a transcript read), its method already
+/// checked.
+pub(crate) fn answer(
     mock: &Mock,
     request: &RawRequest,
     route: Play,
     params: &matchit::Params<'_, '_>,
-    query: &[(String, String)],
 ) -> Reply {
-    let number = |name: &str| params.get(name).and_then(|v| v.parse::<i64>().ok());
-    let bot = number("bot");
-    if params.get("bot").is_some() && bot.is_none() {
-        return error(400, "a bot is named by its id, a whole number");
-    }
-    let bot = bot.unwrap_or_default();
+    let bot = match number(params, "bot", "bot") {
+        Ok(bot) => bot.unwrap_or_default(),
+        Err(reply) => return reply,
+    };
     match route {
         Play::Users => match body::<User>(request) {
             Ok(user) => played(mock.put_user(user), Some("user")),
@@ -129,14 +138,21 @@ pub(crate) async fn handle(
             },
             Err(reply) => reply,
         },
-        Play::Transcript => match number("chat") {
-            Some(chat) => transcript(mock, bot, chat, query).await,
-            None => error(400, "a chat is named by its id, a whole number"),
-        },
+        Play::Transcript => error(500, "a transcript read is answered by transcript()"),
     }
 }
 
-async fn transcript(mock: &Mock, bot: i64, chat: i64, query: &[(String, String)]) -> Reply {
+/// Answers `GET /__mock/bots/<bot>/chats/<chat>/messages`.
+pub(crate) async fn transcript(
+    mock: &Mock,
+    params: &matchit::Params<'_, '_>,
+    query: &[(String, String)],
+) -> Reply {
+    let (bot, chat) = match (number(params, "bot", "bot"), number(params, "chat", "chat")) {
+        (Ok(Some(bot)), Ok(Some(chat))) => (bot, chat),
+        (Err(reply), _) | (_, Err(reply)) => return reply,
+        _ => return error(400, "name a bot and a chat"),
+    };
     let after = match param(query, "after").map(str::parse::<i64>).transpose() {
         Ok(after) => after.unwrap_or(0),
         Err(_) => return error(400, "after is a message id, a whole number"),

@@ -13,6 +13,7 @@ use bale_api::BotId;
 use rand_core::{RngCore, SeedableRng};
 use rand_xoshiro::SplitMix64;
 
+use crate::buckets::{BucketKey, Buckets};
 use crate::request::Params;
 use crate::scenario::{Rule, Scenario, Scope, INITIAL_RULE_STATE};
 
@@ -22,7 +23,7 @@ pub struct Engine {
     scenario: Scenario,
     index: RuleIndex,
     rules: Mutex<RuleCounters>,
-    buckets: Mutex<HashMap<BucketKey, Bucket>>,
+    buckets: Mutex<Buckets>,
 }
 
 /// Which rules can match a request of a given bot, so that a request is checked against
@@ -117,9 +118,15 @@ pub struct Limited {
 }
 
 impl Engine {
-    /// Fresh counters, rule state and buckets for `scenario`.
-    pub fn new(scenario: Scenario) -> Engine {
+    /// Fresh counters, rule state and buckets for `scenario`, keeping at most `max_buckets`
+    /// rate-limit buckets.
+    pub fn new(scenario: Scenario, max_buckets: usize) -> Engine {
         let rules = scenario.rules.len();
+        let rates = scenario
+            .rate_limits
+            .iter()
+            .map(|limit| f64::from(limit.limit) / limit.window.as_secs_f64())
+            .collect();
         Engine {
             index: RuleIndex::new(&scenario.rules),
             rules: Mutex::new(RuleCounters {
@@ -128,7 +135,7 @@ impl Engine {
                 state: INITIAL_RULE_STATE.to_owned(),
                 rng: SplitMix64::seed_from_u64(scenario.seed),
             }),
-            buckets: Mutex::default(),
+            buckets: Mutex::new(Buckets::new(max_buckets, rates)),
             scenario,
         }
     }
@@ -222,21 +229,10 @@ impl Engine {
             })
             .filter_map(|(i, limit)| {
                 let key = match limit.scope {
-                    Scope::Global => BucketKey::new(i),
-                    Scope::Bot => BucketKey {
-                        bot: Some(bot),
-                        ..BucketKey::new(i)
-                    },
-                    Scope::Method => BucketKey {
-                        bot: Some(bot),
-                        method: Some(method.to_ascii_lowercase()),
-                        ..BucketKey::new(i)
-                    },
-                    Scope::Chat => BucketKey {
-                        bot: Some(bot),
-                        chat: Some(chat?.to_owned()),
-                        ..BucketKey::new(i)
-                    },
+                    Scope::Global => BucketKey::global(i),
+                    Scope::Bot => BucketKey::bot(i, bot),
+                    Scope::Method => BucketKey::method(i, bot, method),
+                    Scope::Chat => BucketKey::chat(i, bot, chat?),
                 };
                 Some((i, key))
             })
@@ -248,11 +244,8 @@ impl Engine {
         for (i, key) in &keys {
             let limit = &self.scenario.rate_limits[*i];
             let rate = f64::from(limit.limit) / limit.window.as_secs_f64();
-            let bucket = buckets.entry(key.clone()).or_insert(Bucket {
-                tokens: f64::from(limit.limit),
-                at: now,
-            });
-            bucket.refill(now, rate, f64::from(limit.limit));
+            let bucket = buckets.entry(key, f64::from(limit.limit), now);
+            bucket.refill(now, rate);
             if bucket.tokens < 1.0 {
                 let retry_after = ((1.0 - bucket.tokens) / rate).ceil().max(1.0) as u64;
                 return Err(Limited {
@@ -290,40 +283,6 @@ fn request_matches(rule: &Rule, request: &RuleRequest<'_>) -> bool {
         })
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-struct BucketKey {
-    limit: usize,
-    bot: Option<BotId>,
-    method: Option<String>,
-    chat: Option<String>,
-}
-
-impl BucketKey {
-    fn new(limit: usize) -> BucketKey {
-        BucketKey {
-            limit,
-            bot: None,
-            method: None,
-            chat: None,
-        }
-    }
-}
-
-/// A token bucket: `tokens` requests left at server time `at`.
-#[derive(Clone, Copy, Debug)]
-struct Bucket {
-    tokens: f64,
-    at: Duration,
-}
-
-impl Bucket {
-    fn refill(&mut self, now: Duration, rate: f64, capacity: f64) {
-        let elapsed = now.saturating_sub(self.at).as_secs_f64();
-        self.tokens = (self.tokens + elapsed * rate).min(capacity);
-        self.at = self.at.max(now);
-    }
-}
-
 /// A draw in `[0, 1)` from the 53 high bits, so the same seed gives the same draws everywhere.
 fn unit(rng: &mut SplitMix64) -> f64 {
     (rng.next_u64() >> 11) as f64 / (1u64 << 53) as f64
@@ -340,7 +299,7 @@ mod tests {
     use super::*;
 
     fn engine(source: &str) -> Engine {
-        Engine::new(Scenario::parse("test.toml", source).unwrap())
+        Engine::new(Scenario::parse("test.toml", source).unwrap(), 1000)
     }
 
     fn request<'a>(params: &'a Params, method: &'a str, now: u64) -> RuleRequest<'a> {

@@ -1,5 +1,6 @@
-//! The request journal: what the server was asked and what it answered, bounded so a long
-//! run cannot grow without limit (older entries are dropped and counted).
+//! The request journal: what the server was asked and what it answered, bounded in entries
+//! and in bytes so a long run cannot grow without limit (older entries are dropped and
+//! counted). A parameter value longer than [`MAX_VALUE_LEN`] is kept truncated, and says so.
 //!
 //! Entries name the bot by id only; the token is never stored.
 
@@ -39,14 +40,30 @@ pub struct JournalEntry {
     pub fault: Option<String>,
 }
 
+/// The longest parameter value kept whole, in bytes; a longer one is cut there and marked.
+pub const MAX_VALUE_LEN: usize = 4096;
+
+/// The longest parameter name or file name kept whole, in bytes.
+pub const MAX_NAME_LEN: usize = 256;
+
+/// How many parameters of one request are kept; the rest are counted under `…`.
+pub const MAX_PARAMS: usize = 64;
+
 impl JournalEntry {
     /// The parameters as journaled, taken over from the request. A value that holds the
     /// request's token (a webhook URL such as `…/bot<token>`) has it replaced by
-    /// `<token>`: the journal never holds a secret.
+    /// `<token>`: the journal never holds a secret. Long names and values are truncated
+    /// visibly, so one request cannot fill the journal.
     pub(crate) fn params_of(params: Params, token: &str) -> Map<String, Value> {
         let mut map = Map::new();
+        let mut left_out = 0usize;
         for (key, value) in params.into_pairs() {
+            let key = truncate(key, MAX_NAME_LEN);
             if map.contains_key(&key) {
+                continue;
+            }
+            if map.len() == MAX_PARAMS {
+                left_out += 1;
                 continue;
             }
             let value = match value {
@@ -54,12 +71,48 @@ impl JournalEntry {
                     text.replace(token, "<token>")
                 }
                 Param::Text(text) => text,
-                Param::File { file_name, size } => format!("<file {file_name}, {size} bytes>"),
+                Param::File { file_name, size } => {
+                    let file_name = truncate(file_name, MAX_NAME_LEN);
+                    format!("<file {file_name}, {size} bytes>")
+                }
             };
-            map.insert(key, Value::String(value));
+            map.insert(key, Value::String(truncate(value, MAX_VALUE_LEN)));
+        }
+        if left_out > 0 {
+            let note = format!("<{left_out} more parameters not journaled>");
+            map.insert("…".into(), Value::String(note));
         }
         map
     }
+
+    /// Roughly the bytes this entry holds, for the journal's byte budget.
+    fn size(&self) -> usize {
+        let texts = [&self.description, &self.rule, &self.fault];
+        std::mem::size_of::<JournalEntry>()
+            + self.method.len()
+            + texts
+                .iter()
+                .filter_map(|t| t.as_ref())
+                .map(String::len)
+                .sum::<usize>()
+            + self
+                .params
+                .iter()
+                .map(|(k, v)| k.len() + v.as_str().map_or(0, str::len) + 48)
+                .sum::<usize>()
+    }
+}
+
+/// `text` cut to at most `max` bytes on a character boundary, saying how long it was.
+fn truncate(text: String, max: usize) -> String {
+    if text.len() <= max {
+        return text;
+    }
+    let mut end = max;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    format!("{}… <{} bytes in all>", &text[..end], text.len())
 }
 
 fn as_str<S: serde::Serializer>(method: &http::Method, serializer: S) -> Result<S::Ok, S::Error> {
@@ -70,51 +123,77 @@ fn as_str<S: serde::Serializer>(method: &http::Method, serializer: S) -> Result<
 #[derive(Debug)]
 pub struct Journal {
     capacity: usize,
+    byte_budget: usize,
     inner: Mutex<Inner>,
 }
 
 #[derive(Debug, Default)]
 struct Inner {
-    entries: VecDeque<JournalEntry>,
+    entries: VecDeque<(JournalEntry, usize)>,
+    bytes: usize,
     next_seq: u64,
     dropped: u64,
 }
 
 impl Journal {
-    /// A journal that keeps at most `capacity` entries.
-    pub fn new(capacity: usize) -> Journal {
+    /// A journal that keeps at most `capacity` entries and about `byte_budget` bytes of
+    /// them.
+    pub fn new(capacity: usize, byte_budget: usize) -> Journal {
         Journal {
             capacity,
+            byte_budget,
             inner: Mutex::default(),
         }
     }
 
-    /// Appends an entry, numbering it; drops the oldest one when full.
+    /// Appends an entry, numbering it; drops the oldest ones while over a bound.
     pub(crate) fn record(&self, mut entry: JournalEntry) {
+        let size = entry.size();
         let mut inner = self.inner.lock().unwrap_or_else(PoisonError::into_inner);
         inner.next_seq += 1;
         entry.seq = inner.next_seq;
-        if self.capacity == 0 {
+        if self.capacity == 0 || size > self.byte_budget {
             inner.dropped += 1;
             return;
         }
-        if inner.entries.len() == self.capacity {
-            inner.entries.pop_front();
+        while inner.entries.len() == self.capacity || inner.bytes + size > self.byte_budget {
+            let Some((_, freed)) = inner.entries.pop_front() else {
+                break;
+            };
+            inner.bytes -= freed;
             inner.dropped += 1;
         }
-        inner.entries.push_back(entry);
+        inner.bytes += size;
+        inner.entries.push_back((entry, size));
     }
 
     /// Every kept entry, oldest first.
     pub fn entries(&self) -> Vec<JournalEntry> {
+        self.newest(usize::MAX, |_| true)
+    }
+
+    /// The newest `limit` entries that `keep` accepts, oldest first. Only those are copied:
+    /// a read of one entry does not copy the journal under its lock.
+    pub fn newest(&self, limit: usize, keep: impl Fn(&JournalEntry) -> bool) -> Vec<JournalEntry> {
         let inner = self.inner.lock().unwrap_or_else(PoisonError::into_inner);
-        inner.entries.iter().cloned().collect()
+        let mut found: Vec<JournalEntry> = inner
+            .entries
+            .iter()
+            .rev()
+            .map(|(entry, _)| entry)
+            .filter(|entry| keep(entry))
+            .take(limit)
+            .cloned()
+            .collect();
+        found.reverse();
+        found
     }
 
     /// Forgets every entry and the dropped count (the sequence numbers go on).
     pub fn clear(&self) {
         let mut inner = self.inner.lock().unwrap_or_else(PoisonError::into_inner);
         inner.entries.clear();
+        inner.bytes = 0;
         inner.dropped = 0;
     }
 
@@ -148,7 +227,7 @@ mod tests {
 
     #[test]
     fn keeps_the_newest_and_counts_the_dropped() {
-        let journal = Journal::new(2);
+        let journal = Journal::new(2, usize::MAX);
         for method in ["a", "b", "c"] {
             journal.record(entry(method));
         }
@@ -159,5 +238,46 @@ mod tests {
             .collect();
         assert_eq!(kept, [(2, "b".to_owned()), (3, "c".to_owned())]);
         assert_eq!(journal.dropped(), 1);
+    }
+
+    #[test]
+    fn the_byte_budget_drops_the_oldest() {
+        let budget = 3 * entry("x").size() + 10;
+        let journal = Journal::new(100, budget);
+        for method in ["a", "b", "c", "d", "e"] {
+            journal.record(entry(method));
+        }
+        let kept: Vec<_> = journal.entries().into_iter().map(|e| e.method).collect();
+        assert_eq!(kept, ["c", "d", "e"]);
+        assert_eq!(journal.dropped(), 2);
+    }
+
+    #[test]
+    fn long_values_names_and_lists_are_cut_visibly() {
+        let mut pairs = vec![("text".to_owned(), "é".repeat(5000))];
+        pairs.push(("n".repeat(1000), "v".into()));
+        pairs.extend((0..100).map(|i| (format!("p{i}"), "1".to_owned())));
+        let params: Params = pairs.into_iter().collect();
+        let map = JournalEntry::params_of(params, "");
+        let text = map["text"].as_str().unwrap();
+        assert!(text.len() < MAX_VALUE_LEN + 40, "{}", text.len());
+        assert!(
+            text.ends_with("… <10000 bytes in all>"),
+            "{}",
+            &text[text.len() - 40..]
+        );
+        assert!(map.keys().all(|k| k.len() < MAX_NAME_LEN + 40));
+        assert_eq!(map.len(), MAX_PARAMS + 1);
+        assert_eq!(map["…"], "<38 more parameters not journaled>");
+    }
+
+    #[test]
+    fn a_filtered_read_copies_only_what_it_returns() {
+        let journal = Journal::new(100, usize::MAX);
+        for method in ["a", "b", "a", "c", "a"] {
+            journal.record(entry(method));
+        }
+        let found = journal.newest(2, |e| e.method == "a");
+        assert_eq!(found.iter().map(|e| e.seq).collect::<Vec<_>>(), [3, 5]);
     }
 }

@@ -41,6 +41,7 @@
 //! - [`testing`]: [`MockServer`], the test handle.
 
 mod access;
+mod buckets;
 pub mod clock;
 mod compose;
 pub mod config;
@@ -70,7 +71,7 @@ mod webhook;
 pub mod world;
 
 pub use clock::Clock;
-pub use config::{Config, ConnectionLimits};
+pub use config::{Config, ConnectionLimits, UnknownLimit, LIMITS};
 pub use control_access::ControlAccess;
 pub use fault::Fault;
 pub use journal::{Journal, JournalEntry};

@@ -73,6 +73,10 @@ impl RawRequest {
 #[derive(Debug)]
 pub struct Mock {
     config: Config,
+    /// Held shared by every request's decision and exclusively by a reset or a scenario
+    /// load, so that each request sees the state wholly before or wholly after one. Taken
+    /// before any other lock.
+    epoch: RwLock<()>,
     engine: RwLock<Arc<Engine>>,
     bots: Bots,
     world: World,
@@ -188,12 +192,13 @@ impl Decision {
 impl Mock {
     /// A server running `config.scenario`, with its declared bots in their initial states.
     pub fn new(config: Config) -> Arc<Mock> {
-        let engine = Engine::new(config.scenario.clone());
-        let bots = Bots::new(config.conversation_limits);
+        let engine = Engine::new(config.scenario.clone(), config.max_buckets);
+        let bots = Bots::new(config.conversation_limits, config.max_bots);
         let world = World::new(config.world_limits);
         Arc::new_cyclic(|me| {
             let mock = Mock {
-                journal: Journal::new(config.journal_capacity),
+                journal: Journal::new(config.journal_capacity, config.journal_bytes),
+                epoch: RwLock::new(()),
                 engine: RwLock::new(Arc::new(engine)),
                 bots,
                 world,
@@ -280,15 +285,29 @@ impl Mock {
     /// Runs `scenario` from now on: fresh counters, rule state and buckets, and the bots
     /// reset to its declared states. The journal and the clock go on.
     pub fn load(&self, scenario: Scenario) {
-        let engine = Arc::new(Engine::new(scenario));
-        self.populate(engine.scenario());
-        *self.engine.write().unwrap_or_else(PoisonError::into_inner) = engine;
+        let _all = self.epoch.write().unwrap_or_else(PoisonError::into_inner);
+        self.swap(scenario);
     }
 
     /// Starts the running scenario over and empties the journal.
     pub fn reset(&self) {
-        self.load(self.engine().scenario().clone());
+        let _all = self.epoch.write().unwrap_or_else(PoisonError::into_inner);
+        self.swap(self.engine().scenario().clone());
         self.journal.clear();
+    }
+
+    /// Puts `scenario` in place; the caller holds the epoch exclusively.
+    fn swap(&self, scenario: Scenario) {
+        let engine = Arc::new(Engine::new(scenario, self.config.max_buckets));
+        self.populate(engine.scenario());
+        *self.engine.write().unwrap_or_else(PoisonError::into_inner) = engine;
+    }
+
+    /// One step that must not straddle a reset or a scenario load: hold the guard while
+    /// reading or changing bots, the world and the engine together. Never held across an
+    /// await.
+    pub(crate) fn step(&self) -> std::sync::RwLockReadGuard<'_, ()> {
+        self.epoch.read().unwrap_or_else(PoisonError::into_inner)
     }
 
     /// Answers one request and journals it (control requests are not journaled).
@@ -374,7 +393,10 @@ impl Mock {
             "" => params.text("method").unwrap_or_default(),
             method => method,
         };
-        let decision = self.decide(credentials, method, &params, now);
+        let decision = {
+            let _step = self.step();
+            self.decide(credentials, method, &params, now)
+        };
         (decision, params)
     }
 

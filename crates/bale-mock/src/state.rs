@@ -14,7 +14,7 @@
 //! critical section only reads and writes small values: no I/O, no await, no sleep.
 
 use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
@@ -80,6 +80,11 @@ pub struct Bot {
     pub token_hash: Option<u64>,
     /// Its chats, messages, updates and webhook.
     pub conversation: Conversation,
+    /// When it was last used, in the map's own ticks: the least recently used goes first
+    /// when the map is full.
+    touched: u64,
+    /// Declared by the scenario: never evicted.
+    declared: bool,
 }
 
 /// A bot's state at a glance, for the control API.
@@ -151,56 +156,64 @@ pub fn lifecycle(state: BotState, since: f64, closing: Duration) -> (Access, Opt
 
 const SHARDS: usize = 16;
 
-/// A bot map: bot ids are plain integers, so a multiplicative hash spreads them well at a
-/// fraction of SipHash's cost (a mock's ids come from tests, not attackers).
-type BotMap = HashMap<BotId, Bot, BuildHasherDefault<IdHasher>>;
+/// A bot map. Bot ids come from requests, so the hasher is keyed per map (foldhash): ids
+/// chosen to collide cannot turn inserts quadratic.
+type BotMap = HashMap<BotId, Bot, foldhash::fast::RandomState>;
 
-/// Every bot the server has seen or declared, by bot id.
+/// Every bot the server has seen or declared, by bot id, at most `max_bots` of them.
 #[derive(Debug)]
 pub struct Bots {
     shards: Box<[Mutex<BotMap>]>,
     limits: ConversationLimits,
-}
-
-/// Fibonacci hashing of one integer key.
-#[derive(Debug, Default)]
-pub struct IdHasher(u64);
-
-impl Hasher for IdHasher {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-
-    fn write(&mut self, bytes: &[u8]) {
-        for byte in bytes {
-            self.0 = (self.0 ^ u64::from(*byte)).wrapping_mul(0x0100_0000_01b3);
-        }
-    }
-
-    fn write_i64(&mut self, n: i64) {
-        self.0 = (n as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
-    }
+    /// Bots one shard keeps; a new bot beyond it evicts the least recently used one.
+    per_shard: usize,
+    ticks: AtomicU64,
 }
 
 impl Bots {
-    /// No bots yet; each bot will keep at most `limits`.
-    pub fn new(limits: ConversationLimits) -> Bots {
+    /// No bots yet; at most about `max_bots` will be kept, each keeping at most `limits`.
+    pub fn new(limits: ConversationLimits, max_bots: usize) -> Bots {
         Bots {
             shards: (0..SHARDS).map(|_| Mutex::default()).collect(),
             limits,
+            per_shard: max_bots.div_ceil(SHARDS).max(1),
+            ticks: AtomicU64::new(0),
         }
     }
 
     /// Runs `f` on the bot's state (a fresh one if never seen) under its shard's lock.
+    ///
+    /// A bot never seen, arriving at a full shard, first evicts the shard's least recently
+    /// used bot that the scenario did not declare and that holds no long poll: that bot
+    /// starts over as never seen if it comes back.
     pub fn with<R>(&self, bot: BotId, f: impl FnOnce(&mut Bot) -> R) -> R {
         let limits = self.limits;
-        f(self.shard(bot).entry(bot).or_insert_with(|| Bot {
+        let tick = self.ticks.fetch_add(1, Ordering::Relaxed);
+        let mut shard = self.shard(bot);
+        if shard.len() >= self.per_shard && !shard.contains_key(&bot) {
+            evict_least_recently_used(&mut shard);
+        }
+        let slot = shard.entry(bot).or_insert_with(|| Bot {
             access: Access::Active,
             instance: None,
             token_hash: None,
             // Seeded by the bot id, so a bot's update ids are the same in every run.
             conversation: Conversation::new(limits, bot as u64),
-        }))
+            touched: tick,
+            declared: false,
+        });
+        slot.touched = tick;
+        f(slot)
+    }
+
+    /// How many bots are kept.
+    pub fn len(&self) -> usize {
+        (0..self.shards.len()).map(|i| self.lock(i).len()).sum()
+    }
+
+    /// Whether no bot is kept.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
     }
 
     /// The bot's state at a glance, if the server has seen or declared it.
@@ -232,6 +245,7 @@ impl Bots {
             self.with(spec.token.bot_id(), |slot| {
                 slot.access = access;
                 slot.instance = instance;
+                slot.declared = true;
             });
         }
     }
@@ -246,6 +260,20 @@ impl Bots {
         self.shards[index]
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
+    }
+}
+
+/// Makes room in a full shard (a scan of one shard: it happens only when a new bot arrives
+/// at a full map).
+fn evict_least_recently_used(shard: &mut BotMap) {
+    let victim = shard
+        .iter()
+        .filter(|(_, bot)| !bot.declared && !bot.conversation.inbox.is_polling())
+        .min_by_key(|(_, bot)| bot.touched)
+        .map(|(id, _)| *id);
+    if let Some(id) = victim {
+        shard.remove(&id);
+        tracing::debug!(bot = id, "bot map full: least recently used bot forgotten");
     }
 }
 

@@ -18,6 +18,8 @@ pub struct WorldLimits {
     pub users: usize,
     /// Groups, supergroups and channels.
     pub chats: usize,
+    /// Memberships across every group chat (a member of two chats counts twice).
+    pub memberships: usize,
 }
 
 impl Default for WorldLimits {
@@ -25,6 +27,7 @@ impl Default for WorldLimits {
         WorldLimits {
             users: 100_000,
             chats: 10_000,
+            memberships: 1_000_000,
         }
     }
 }
@@ -106,6 +109,9 @@ pub enum WorldError {
     /// The directory holds as many group chats as it may.
     #[error("the mock holds {0} group chats, its limit; reset it or raise the limit")]
     TooManyChats(usize),
+    /// The group chats would hold more members, all told, than they may.
+    #[error("the group chats would hold more than {0} members in all, the limit; reset the mock or raise the limit")]
+    TooManyMembers(usize),
     /// The id is taken by a user or a chat of another kind.
     #[error("id {0} is already taken")]
     Taken(i64),
@@ -222,6 +228,15 @@ impl Directory {
         }
         if !self.chats.contains_key(&id) && self.chats.len() >= limits.chats {
             return Err(WorldError::TooManyChats(limits.chats));
+        }
+        let others: usize = self
+            .chats
+            .iter()
+            .filter(|(other, _)| **other != id)
+            .map(|(_, chat)| chat.members.len())
+            .sum();
+        if others + group.members.len() > limits.memberships {
+            return Err(WorldError::TooManyMembers(limits.memberships));
         }
         if group.next_message_id < 1 {
             group.next_message_id = 1;

@@ -2,6 +2,8 @@
 //! and shutdown.
 
 mod access;
+mod atomic;
+mod bounds;
 mod control;
 mod conversations;
 mod errors;

@@ -1,0 +1,61 @@
+//! A reset or a scenario load is one step for every request: none sees half of one.
+
+use std::sync::Arc;
+
+use bale_mock::{Config, Mock, RawRequest, Scenario};
+use serde_json::Value;
+
+/// Sixteen declared bots (one per shard of the bot map), all in `state`.
+fn all_bots_in(state: &str) -> Scenario {
+    let mut source = String::new();
+    for id in 1..=16 {
+        source.push_str(&format!(
+            "[[bot]]\ntoken = \"{id}:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw\"\nstate = \"{state}\"\n"
+        ));
+    }
+    Scenario::parse(&format!("{state}.toml"), &source).unwrap()
+}
+
+async fn bot_states(mock: &Mock) -> Vec<String> {
+    let request = RawRequest::new(http::Method::GET, "/__mock/bots".parse().unwrap(), "");
+    let reply = mock.handle(request).await;
+    let body: Value = serde_json::from_slice(&reply.body).unwrap();
+    body["bots"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|bot| format!("{}/{}", bot["access"], bot["instance"]))
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_reader_never_sees_half_a_scenario_load() {
+    let revoked = all_bots_in("revoked");
+    let logged_out = all_bots_in("logged-out");
+    let mock = Mock::new(Config::default().scenario(revoked.clone()));
+    let loader = {
+        let mock = Arc::clone(&mock);
+        std::thread::spawn(move || {
+            for i in 0..2000 {
+                let next = if i % 2 == 0 { &logged_out } else { &revoked };
+                mock.load(next.clone());
+            }
+        })
+    };
+    let mut reads = 0;
+    while !loader.is_finished() {
+        let states = bot_states(&mock).await;
+        assert_eq!(
+            states.len(),
+            16,
+            "a read saw the map half cleared: {states:?}"
+        );
+        assert!(
+            states.iter().all(|s| *s == states[0]),
+            "a read saw two scenarios at once: {states:?}"
+        );
+        reads += 1;
+    }
+    loader.join().unwrap();
+    assert!(reads > 10, "the reader barely ran ({reads} reads)");
+}
