@@ -24,6 +24,8 @@
 //! - [`check`]: one request and a check of its answer, before a server is loaded.
 //! - [`startup`]: exec → first successful getMe.
 //! - [`soak`]: the mock's memory through a long run of requests.
+//! - [`conversations`]: minutes of conversations at saturation (getUpdates, webhooks,
+//!   sendMessage, rotating tokens), RSS and p99 by interval.
 //! - [`throughput`]: every server started once, then every case at every connection count.
 //! - [`cost`]: the mock's cost per request with 1 and 10 000 bots and with 1 000 rules.
 //! - [`report`]: the results, the targets and their Markdown, spliced into `BENCHMARKS.md`.
@@ -35,6 +37,7 @@
 
 mod cases;
 mod check;
+mod conversations;
 mod cost;
 mod machine;
 mod probe;
@@ -77,6 +80,10 @@ struct Opts {
     /// Print the report only; do not write BENCHMARKS.md.
     #[arg(long)]
     no_write: bool,
+    /// Run only the conversation soak, for this many minutes (10 for the recorded result),
+    /// and write its section of BENCHMARKS.md.
+    #[arg(long, value_name = "MINUTES")]
+    conversations_soak: Option<u64>,
     /// The repository root (default: found from this crate's location).
     #[arg(long)]
     root: Option<PathBuf>,
@@ -90,7 +97,11 @@ fn main() -> ExitCode {
         opts.soak_requests = 200_000;
         opts.no_write = true;
     }
-    match run::run(&opts) {
+    let outcome = match opts.conversations_soak {
+        Some(minutes) => run::conversations_soak(&opts, minutes),
+        None => run::run(&opts),
+    };
+    match outcome {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
             eprintln!("bale-bench: {error:#}");

@@ -23,7 +23,7 @@ use crate::wrk::Run;
 pub use results::{
     CaseResult, CostResult, Memory, Outcome, Results, ServerMemory, Settings, Startup,
 };
-pub use splice::write;
+pub use splice::{write, write_soak};
 
 const MOCK: &str = "bale-mock";
 const BARE: &str = "bare-hyper";

@@ -7,7 +7,7 @@ use crate::machine::Machine;
 use crate::report::{self, Results, Settings};
 use crate::servers::{Kind, Paths};
 use crate::wrk::{self, Wrk};
-use crate::{cost, soak, startup, throughput, Opts};
+use crate::{conversations, cost, soak, startup, throughput, Opts};
 
 /// Measures everything `opts` asks for, prints the report and (unless told not to) writes
 /// it into `BENCHMARKS.md`.
@@ -100,6 +100,42 @@ pub fn run(opts: &Opts) -> anyhow::Result<()> {
     if !opts.no_write {
         let out = paths.root.join("BENCHMARKS.md");
         report::write(&out, &markdown)?;
+        eprintln!("wrote {}", out.display());
+    }
+    Ok(())
+}
+
+/// The conversation soak alone: `minutes` of load, then its section of `BENCHMARKS.md`.
+/// Fails on any error answer or transport error.
+pub fn conversations_soak(opts: &Opts, minutes: u64) -> anyhow::Result<()> {
+    let paths = Paths::find(opts.root.as_deref())?;
+    let machine = Machine::describe(&paths.root, wrk::version());
+    eprintln!("== conversation soak of bale-mock ({minutes} minutes)");
+    let soak = conversations::run(&paths, minutes)?;
+    let context = format!(
+        "Measured {} on {} × {}, {}; bale-mock commit {}.",
+        machine.date,
+        machine.cpus,
+        machine.cpu_model,
+        machine.os,
+        machine
+            .tools
+            .iter()
+            .find(|(name, _)| name == "bale-mock commit")
+            .map_or("unknown", |(_, v)| v.as_str())
+    );
+    let markdown = conversations::render(&soak, &context);
+    println!("{markdown}");
+    if soak.errors > 0 {
+        bail!(
+            "{} errors; the first: {}",
+            soak.errors,
+            soak.first_error.unwrap_or_default()
+        );
+    }
+    if !opts.no_write {
+        let out = paths.root.join("BENCHMARKS.md");
+        report::write_soak(&out, &markdown)?;
         eprintln!("wrote {}", out.display());
     }
     Ok(())

@@ -109,7 +109,9 @@ pub struct CallbackRecord {
 pub struct Conversation {
     limits: ConversationLimits,
     next_message_id: i64,
-    chats: HashMap<ChatId, BTreeMap<i64, Stored>>,
+    /// Boxed: a B-tree leaf holds room for eleven entries, and a message is large, so a
+    /// chat of one message would otherwise cost kilobytes.
+    chats: HashMap<ChatId, BTreeMap<i64, Box<Stored>>>,
     /// Every kept message in arrival order, for eviction.
     order: VecDeque<(ChatId, i64)>,
     /// Pending updates.
@@ -193,11 +195,11 @@ impl Conversation {
         let id = message.message_id;
         let replaced = self.chats.entry(chat).or_default().insert(
             id,
-            Stored {
+            Box::new(Stored {
                 sender,
                 deleted: false,
                 message,
-            },
+            }),
         );
         if replaced.is_none() {
             self.order.push_back((chat, id));
@@ -217,6 +219,7 @@ impl Conversation {
         self.chats
             .get(&chat)?
             .get(&id)
+            .map(|stored| &**stored)
             .filter(|stored| !stored.deleted)
     }
 
@@ -225,6 +228,7 @@ impl Conversation {
         self.chats
             .get_mut(&chat)?
             .get_mut(&id)
+            .map(|stored| &mut **stored)
             .filter(|stored| !stored.deleted)
     }
 
@@ -232,7 +236,7 @@ impl Conversation {
     pub fn transcript(&self, chat: ChatId, after: i64) -> Vec<Stored> {
         self.chats.get(&chat).map_or_else(Vec::new, |log| {
             log.range(after.saturating_add(1)..)
-                .map(|(_, stored)| stored.clone())
+                .map(|(_, stored)| Stored::clone(stored))
                 .collect()
         })
     }

@@ -206,6 +206,12 @@ impl Bots {
         f(slot)
     }
 
+    /// Runs `f` on the bot's state if the server keeps it — never making one: background
+    /// work for a bot that was forgotten must not bring it back and evict another.
+    pub fn with_existing<R>(&self, bot: BotId, f: impl FnOnce(&mut Bot) -> R) -> Option<R> {
+        self.shard(bot).get_mut(&bot).map(f)
+    }
+
     /// How many bots are kept.
     pub fn len(&self) -> usize {
         (0..self.shards.len()).map(|i| self.lock(i).len()).sum()

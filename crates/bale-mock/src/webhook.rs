@@ -51,7 +51,7 @@ async fn deliver(mock: Arc<Mock>, bot: BotId, generation: u64) {
     let mut retry_at: Option<Duration> = None;
     loop {
         let now = mock.clock().now();
-        let next = mock.bots().with(bot, |state| {
+        let next = mock.bots().with_existing(bot, |state| {
             let conversation = &mut state.conversation;
             let webhook = conversation
                 .webhook
@@ -64,8 +64,9 @@ async fn deliver(mock: Arc<Mock>, bot: BotId, generation: u64) {
                 webhook,
             ))
         });
-        // The webhook was deleted or replaced: a newer task (if any) takes over.
-        let Some((head, expires, mut activity, webhook)) = next else {
+        // The webhook was deleted or replaced (a newer task, if any, takes over), or the bot
+        // was forgotten.
+        let Some((head, expires, mut activity, webhook)) = next.flatten() else {
             return;
         };
         let Some((id, update)) = head else {
@@ -86,7 +87,7 @@ async fn deliver(mock: Arc<Mock>, bot: BotId, generation: u64) {
         };
         let now = mock.clock().now();
         let date = mock.clock().unix(now);
-        mock.bots().with(bot, |state| {
+        mock.bots().with_existing(bot, |state| {
             let conversation = &mut state.conversation;
             if conversation.webhook.as_ref().map(|w| w.generation) != Some(generation) {
                 return;
