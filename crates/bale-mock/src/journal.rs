@@ -3,10 +3,11 @@
 //!
 //! Entries name the bot by id only; the token is never stored.
 
+use std::borrow::Cow;
 use std::collections::VecDeque;
 use std::sync::{Mutex, PoisonError};
 
-use bale_api::BotId;
+use bale_api::{redact, BotId};
 use serde::Serialize;
 use serde_json::{Map, Value};
 
@@ -42,7 +43,10 @@ pub struct JournalEntry {
 impl JournalEntry {
     /// The parameters as journaled, taken over from the request. A value that holds the
     /// request's token (a webhook URL such as `…/bot<token>`) has it replaced by
-    /// `<token>`: the journal never holds a secret.
+    /// `<token>`, and its secret alone (percent-encoded, `…/bot123%3A<secret>`) by
+    /// `<redacted>`; a parameter that is a password of its own (a webhook's
+    /// `secret_token`) is `<redacted>` whole: the journal never holds a secret (it is printed
+    /// when a test's expectations fail).
     pub(crate) fn params_of(params: Params, token: &str) -> Map<String, Value> {
         let mut map = Map::new();
         for (key, value) in params.into_pairs() {
@@ -50,10 +54,11 @@ impl JournalEntry {
                 continue;
             }
             let value = match value {
-                Param::Text(text) if !token.is_empty() && text.contains(token) => {
-                    text.replace(token, "<token>")
-                }
-                Param::Text(text) => text,
+                Param::Text(_) if SECRET_PARAMS.contains(&key.as_str()) => "<redacted>".to_owned(),
+                Param::Text(text) => match redact::known(&text, token) {
+                    Cow::Owned(hidden) => hidden,
+                    Cow::Borrowed(_) => text,
+                },
                 Param::File { file_name, size } => format!("<file {file_name}, {size} bytes>"),
             };
             map.insert(key, Value::String(value));
@@ -61,6 +66,9 @@ impl JournalEntry {
         map
     }
 }
+
+/// Parameters whose value is a password.
+const SECRET_PARAMS: &[&str] = &["secret_token"];
 
 fn as_str<S: serde::Serializer>(method: &http::Method, serializer: S) -> Result<S::Ok, S::Error> {
     serializer.serialize_str(method.as_str())

@@ -8,13 +8,13 @@
 //! path → params → rules → token → access → rate limits → instance → method
 //! ```
 
+use std::borrow::Cow;
 use std::sync::{Arc, PoisonError, RwLock, Weak};
 use std::time::Duration;
 
 use bale_api::error::descriptions::LOCAL_RATE_LIMITED;
 use bale_api::token::{check as check_token, parse_bot_id};
-use bale_api::{ApiError, BotId, Dialect, Envelope, Method, TokenError};
-use bytes::Bytes;
+use bale_api::{redact, ApiError, BotId, Dialect, Envelope, Method, Secret, TokenError};
 use serde_json::value::RawValue;
 use tokio::sync::watch;
 use tokio_util::task::TaskTracker;
@@ -24,25 +24,13 @@ use crate::engine::{Engine, RuleRequest};
 use crate::fault::Fault;
 use crate::journal::{Journal, JournalEntry};
 use crate::methods::{self, Call, Outcome, Poll};
+pub use crate::raw_request::RawRequest;
 use crate::reply::Reply;
 use crate::request::{decode_path, parse_params, Params, Target};
 use crate::scenario::{RateAnswer, Scenario, UnknownTokens};
 use crate::state::{admit, lifecycle, Access, Bots};
 use crate::world::World;
 use crate::{webhook, Clock, Config};
-
-/// A request as read off the wire: what routing needs and nothing else.
-#[derive(Clone, Debug)]
-pub struct RawRequest {
-    /// The HTTP method.
-    pub http_method: http::Method,
-    /// The request target.
-    pub uri: http::Uri,
-    /// The `Content-Type` header, if any.
-    pub content_type: Option<http::HeaderValue>,
-    /// The whole body.
-    pub body: Bytes,
-}
 
 /// The state of one fake server: configuration, clock, scenario, bots, the world they share,
 /// the journal, and the background work (webhook deliveries) it owns.
@@ -97,12 +85,15 @@ fn paths() -> matchit::Router<Endpoint> {
 /// Where a request is going, from its percent-decoded path; `None` is `404 Not Found`.
 fn target<'p>(paths: &matchit::Router<Endpoint>, path: &'p str) -> Option<Target<'p>> {
     let matched = paths.at(path).ok()?;
-    let token = matched.params.get("token").unwrap_or_default();
+    let token = Secret::new(matched.params.get("token").unwrap_or_default());
     let method = matched.params.get("method").unwrap_or_default();
     Some(match matched.value {
         Endpoint::Api => Target { token, method },
         Endpoint::ApiNoMethod => Target { token, method: "" },
-        Endpoint::ApiNoToken => Target { token: "", method },
+        Endpoint::ApiNoToken => Target {
+            token: Secret::default(),
+            method,
+        },
         Endpoint::Control => return None,
     })
 }
@@ -279,7 +270,8 @@ impl Mock {
         let target = target(&self.paths, &path);
         let credentials = target.as_ref().map(|t| Credentials::read(t.token));
         let bot = credentials.as_ref().and_then(|c| c.bot);
-        let path_method = target.as_ref().map_or("", |t| t.method);
+        let token = credentials.as_ref().map_or("", |c| c.raw.expose());
+        let journaled_method = journal_method(target.as_ref().map_or("", |t| t.method), token);
 
         let (mut decision, params) = self
             .answer(&request, target.as_ref(), credentials.as_ref(), now)
@@ -289,16 +281,23 @@ impl Mock {
             Some(After::Webhook(bot, generation)) => webhook::start(self, bot, generation),
             None => {}
         }
+        // An error may quote a parameter (a link that does not parse), and a parameter may
+        // hold the token: neither the answer nor the journal gets it back.
+        if let Envelope::Err(error) = &mut decision.envelope {
+            if let Cow::Owned(hidden) = redact::known(&error.description, token) {
+                error.description = hidden;
+            }
+        }
 
         let (status, description) = decision.as_sent();
-        tracing::debug!(bot = ?bot, method = %journal_method(path_method), ?status, "answered");
+        tracing::debug!(bot = ?bot, method = %journaled_method, ?status, "answered");
         self.journal.record(JournalEntry {
             seq: 0,
             at_ms: u64::try_from(now.as_millis()).unwrap_or(u64::MAX),
             bot_id: bot,
             http_method: request.http_method.clone(),
-            method: journal_method(path_method),
-            params: JournalEntry::params_of(params, credentials.as_ref().map_or("", |c| c.raw)),
+            method: journaled_method,
+            params: JournalEntry::params_of(params, token),
             status,
             description,
             rule: decision.by,
@@ -445,14 +444,14 @@ impl Mock {
         let dialect: Dialect = spec.and_then(|s| s.dialect).unwrap_or(server_dialect);
         let rejected = || Refusal::Api(ApiError::token_rejected(dialect, None));
         match spec {
-            Some(spec) if spec.token.expose() != credentials.raw => return Err(rejected()),
+            Some(spec) if spec.token.expose() != credentials.raw.expose() => return Err(rejected()),
             None if scenario.unknown_tokens == UnknownTokens::Reject => return Err(rejected()),
             _ => {}
         }
         let known = Method::from_name(method);
         let closing = scenario.closing;
         self.bots.with(bot, |state| {
-            if !(state.claim(credentials.raw) && state.access == Access::Active) {
+            if !(state.claim(credentials.raw.expose()) && state.access == Access::Active) {
                 return Err(rejected());
             }
             if let Err(limited) = engine.take(bot, method, params, now) {
@@ -529,8 +528,8 @@ impl Mock {
 
 /// The token of a request, checked once.
 struct Credentials<'a> {
-    /// As written. A secret: never logged.
-    raw: &'a str,
+    /// As written.
+    raw: Secret<&'a str>,
     /// Checked by every rule: the bot id, or why the token is refused.
     checked: Result<BotId, TokenError>,
     /// The bot id it names, when readable (also for a token with a bad secret).
@@ -538,11 +537,11 @@ struct Credentials<'a> {
 }
 
 impl<'a> Credentials<'a> {
-    fn read(raw: &'a str) -> Credentials<'a> {
-        let checked = check_token(raw);
+    fn read(raw: Secret<&'a str>) -> Credentials<'a> {
+        let checked = check_token(raw.expose());
         let bot = match checked {
             Ok(bot) => Some(bot),
-            Err(_) => parse_bot_id(raw).ok(),
+            Err(_) => parse_bot_id(raw.expose()).ok(),
         };
         Credentials { raw, checked, bot }
     }
@@ -575,12 +574,13 @@ fn check_request_line(request: &RawRequest) -> Result<(), ApiError> {
 }
 
 /// The method name as logged and journaled. A method segment with a `:` is no method name
-/// but most likely a misplaced token (`/bot/<token>/getMe`), so it is never written out.
-fn journal_method(method: &str) -> String {
+/// but most likely a misplaced token (`/bot/<token>/getMe`), so it is never written out;
+/// nor is the request's token, or its secret, in any other.
+fn journal_method(method: &str, token: &str) -> String {
     if method.contains(':') {
         "<redacted>".to_owned()
     } else {
-        method.to_owned()
+        redact::known(method, token).into_owned()
     }
 }
 
@@ -591,7 +591,7 @@ mod tests {
     #[test]
     fn paths_are_routed_like_the_real_server() {
         let paths = paths();
-        let at = |path| target(&paths, path).map(|t| (t.token, t.method));
+        let at = |path| target(&paths, path).map(|t| (t.token.into_exposed(), t.method));
         assert_eq!(at("/bot1:abc/getMe"), Some(("1:abc", "getMe")));
         assert_eq!(at("/bot1:abc/"), Some(("1:abc", "")));
         assert_eq!(at("/bot1:abc/getMe/x"), Some(("1:abc", "getMe/x")));

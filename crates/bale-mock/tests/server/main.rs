@@ -6,6 +6,7 @@ mod conversations;
 mod errors;
 mod lifecycle;
 mod scenarios;
+mod secrets;
 mod shutdown;
 mod support;
 mod tls;
