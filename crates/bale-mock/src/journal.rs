@@ -5,6 +5,7 @@
 
 use std::borrow::Cow;
 use std::collections::VecDeque;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Mutex, PoisonError};
 
 use bale_api::{redact, BotId};
@@ -75,16 +76,24 @@ fn as_str<S: serde::Serializer>(method: &http::Method, serializer: S) -> Result<
 }
 
 /// A bounded, thread-safe journal.
+///
+/// Sequence numbers are taken apart from recording ([`Journal::reserve`]): the router takes
+/// a request's number where the bot's state machine decides it, under the bot's lock, and
+/// records the entry once the answer is known — on a multi-threaded server, requests of
+/// one bot may finish in another order than they were decided in, and the journal keeps
+/// the decided order.
 #[derive(Debug)]
 pub struct Journal {
     capacity: usize,
+    /// The last number taken.
+    last_seq: AtomicU64,
     inner: Mutex<Inner>,
 }
 
 #[derive(Debug, Default)]
 struct Inner {
+    /// In `seq` order.
     entries: VecDeque<JournalEntry>,
-    next_seq: u64,
     dropped: u64,
 }
 
@@ -93,24 +102,32 @@ impl Journal {
     pub fn new(capacity: usize) -> Journal {
         Journal {
             capacity,
+            last_seq: AtomicU64::new(0),
             inner: Mutex::default(),
         }
     }
 
-    /// Appends an entry, numbering it; drops the oldest one when full.
-    pub(crate) fn record(&self, mut entry: JournalEntry) {
+    /// Takes the next sequence number, from 1. Two numbers taken under one lock are in
+    /// that lock's order: the increments of one atomic are totally ordered, consistently
+    /// with the lock's happens-before, so `Relaxed` is enough.
+    pub(crate) fn reserve(&self) -> u64 {
+        self.last_seq.fetch_add(1, Ordering::Relaxed) + 1
+    }
+
+    /// Adds an entry numbered by [`Journal::reserve`], in `seq` order (it is almost always
+    /// the newest); drops the oldest one when full.
+    pub(crate) fn record(&self, entry: JournalEntry) {
         let mut inner = self.inner.lock().unwrap_or_else(PoisonError::into_inner);
-        inner.next_seq += 1;
-        entry.seq = inner.next_seq;
-        if self.capacity == 0 {
-            inner.dropped += 1;
-            return;
-        }
-        if inner.entries.len() == self.capacity {
+        let at = inner
+            .entries
+            .iter()
+            .rposition(|kept| kept.seq < entry.seq)
+            .map_or(0, |i| i + 1);
+        inner.entries.insert(at, entry);
+        if inner.entries.len() > self.capacity {
             inner.entries.pop_front();
             inner.dropped += 1;
         }
-        inner.entries.push_back(entry);
     }
 
     /// Every kept entry, oldest first.
@@ -154,18 +171,53 @@ mod tests {
         }
     }
 
+    fn kept(journal: &Journal) -> Vec<(u64, String)> {
+        journal
+            .entries()
+            .into_iter()
+            .map(|e| (e.seq, e.method))
+            .collect()
+    }
+
     #[test]
     fn keeps_the_newest_and_counts_the_dropped() {
         let journal = Journal::new(2);
         for method in ["a", "b", "c"] {
-            journal.record(entry(method));
+            journal.record(JournalEntry {
+                seq: journal.reserve(),
+                ..entry(method)
+            });
         }
-        let kept: Vec<_> = journal
-            .entries()
-            .into_iter()
-            .map(|e| (e.seq, e.method))
-            .collect();
-        assert_eq!(kept, [(2, "b".to_owned()), (3, "c".to_owned())]);
+        assert_eq!(kept(&journal), [(2, "b".to_owned()), (3, "c".to_owned())]);
+        assert_eq!(journal.dropped(), 1);
+    }
+
+    #[test]
+    fn entries_recorded_out_of_order_are_kept_in_seq_order() {
+        let journal = Journal::new(3);
+        let seqs: Vec<u64> = (0..3).map(|_| journal.reserve()).collect();
+        for (seq, method) in [(seqs[1], "b"), (seqs[2], "c"), (seqs[0], "a")] {
+            journal.record(JournalEntry {
+                seq,
+                ..entry(method)
+            });
+        }
+        let want = [(1, "a"), (2, "b"), (3, "c")].map(|(s, m)| (s, m.to_owned()));
+        assert_eq!(kept(&journal), want);
+        assert_eq!(journal.dropped(), 0);
+    }
+
+    #[test]
+    fn a_late_entry_older_than_every_kept_one_is_the_one_dropped() {
+        let journal = Journal::new(2);
+        let seqs: Vec<u64> = (0..3).map(|_| journal.reserve()).collect();
+        for (seq, method) in [(seqs[1], "b"), (seqs[2], "c"), (seqs[0], "a")] {
+            journal.record(JournalEntry {
+                seq,
+                ..entry(method)
+            });
+        }
+        assert_eq!(kept(&journal), [(2, "b".to_owned()), (3, "c".to_owned())]);
         assert_eq!(journal.dropped(), 1);
     }
 }

@@ -109,6 +109,8 @@ struct Decision {
     note: Option<&'static str>,
     /// Work left for after every lock is released.
     then: Option<After>,
+    /// The journal number taken under the bot's lock, when the request reached it.
+    seq: Option<u64>,
 }
 
 /// Work a decision leaves for after the locks.
@@ -148,6 +150,7 @@ impl Decision {
             by: None,
             note: None,
             then: None,
+            seq: None,
         }
     }
 }
@@ -292,7 +295,9 @@ impl Mock {
         let (status, description) = decision.as_sent();
         tracing::debug!(bot = ?bot, method = %journaled_method, ?status, "answered");
         self.journal.record(JournalEntry {
-            seq: 0,
+            // Numbered where the bot's state machine decided, if it got that far: a request
+            // that went ahead of another there comes before it here.
+            seq: decision.seq.unwrap_or_else(|| self.journal.reserve()),
             at_ms: u64::try_from(now.as_millis()).unwrap_or(u64::MAX),
             bot_id: bot,
             http_method: request.http_method.clone(),
@@ -386,7 +391,8 @@ impl Mock {
             }
         }
         let (mut note, mut after) = (None, None);
-        let envelope = match self.dispatch(&engine, credentials, method, params, now) {
+        let mut seq = None;
+        let envelope = match self.dispatch(&engine, credentials, method, params, now, &mut seq) {
             Ok(Outcome::Done(result)) => Envelope::Ok(result),
             Ok(Outcome::Described(result, description)) => {
                 note = Some(description);
@@ -422,11 +428,14 @@ impl Mock {
             by,
             note,
             then: after,
+            seq,
         }
     }
 
     /// Token, access, rate limits, instance state, then the method — all under the bot's
-    /// one lock, so a refused request never launches the bot.
+    /// one lock, so a refused request never launches the bot. The request's journal number
+    /// is taken under that lock too (into `seq`), so the journal orders a bot's requests
+    /// as its state machine saw them.
     fn dispatch(
         &self,
         engine: &Engine,
@@ -434,6 +443,7 @@ impl Mock {
         method: &str,
         params: &Params,
         now: Duration,
+        seq: &mut Option<u64>,
     ) -> Result<Outcome, Refusal> {
         let scenario = engine.scenario();
         let server_dialect = scenario.dialect.unwrap_or(self.config.dialect);
@@ -451,6 +461,7 @@ impl Mock {
         let known = Method::from_name(method);
         let closing = scenario.closing;
         self.bots.with(bot, |state| {
+            *seq = Some(self.journal.reserve());
             if !(state.claim(credentials.raw.expose()) && state.access == Access::Active) {
                 return Err(rejected());
             }

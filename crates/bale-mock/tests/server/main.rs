@@ -1,6 +1,7 @@
 //! The server over a real loopback socket: wire formats, errors, the logOut/close lifecycle
 //! and shutdown.
 
+mod concurrency;
 mod control;
 mod conversations;
 mod errors;
