@@ -11,7 +11,7 @@ async fn the_mock_keeps_the_contract() {
     let server = start_mock();
     let options = Options {
         base_url: server.uri(),
-        token: MOCK_TOKEN.to_owned(),
+        token: MOCK_TOKEN.into(),
         ca_pem: None,
         case_pattern: None,
         in_process: true,

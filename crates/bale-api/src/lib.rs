@@ -5,6 +5,9 @@
 //!
 //! - [`token`]: [`Token`], a bot token parsed and validated by the real server's rules; its
 //!   `Debug` and `Display` never show the secret.
+//! - [`secret`]: [`Secret`], a token (or any password) as written, unvalidated, that no
+//!   `Debug` or `Display` shows either.
+//! - [`redact`]: taking tokens out of text about to be shown (descriptions, journal entries).
 //! - [`method`]: the catalogue: every [`Method`] Bale is known to serve, one row each.
 //! - [`envelope`]: [`Envelope`], the `{"ok":…}` body every answer carries.
 //! - [`error`]: [`ApiError`] (code, description, [`ResponseParameters`]), the exact error
@@ -16,6 +19,8 @@ pub mod entity;
 pub mod envelope;
 pub mod error;
 pub mod method;
+pub mod redact;
+pub mod secret;
 pub mod text;
 pub mod token;
 pub mod types;
@@ -24,6 +29,7 @@ pub use entity::MessageEntity;
 pub use envelope::Envelope;
 pub use error::{ApiError, ApiErrorKind, Dialect, ResponseParameters};
 pub use method::Method;
+pub use secret::Secret;
 pub use token::{BotId, Token, TokenError};
 pub use types::{
     CallbackQuery, Chat, ChatId, ChatType, Contact, Location, Message, MessageId, Update, User,

@@ -5,7 +5,7 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
-use bale_api::Envelope;
+use bale_api::{Envelope, Secret};
 use bale_client::{Client, Error, Operation};
 use clap::Args;
 use serde_json::{Map, Value};
@@ -13,7 +13,7 @@ use serde_json::{Map, Value};
 use crate::exit;
 
 /// Arguments of `bale-mock call`.
-#[derive(Args)]
+#[derive(Debug, Args)]
 pub struct CallArgs {
     /// The Bot API method, e.g. getMe, logOut, close (any case).
     method: String,
@@ -22,7 +22,7 @@ pub struct CallArgs {
     base_url: String,
     /// The bot token.
     #[arg(long, env = "BALE_TOKEN", hide_env_values = true)]
-    token: Option<String>,
+    token: Option<Secret>,
     /// A parameter as key=value (repeatable); the value is sent as a string.
     #[arg(short = 'p', long = "param", value_name = "KEY=VALUE")]
     params: Vec<String>,
@@ -51,7 +51,8 @@ pub fn run(args: CallArgs) -> u8 {
 fn prepare(args: &CallArgs) -> Result<(Client, Value), String> {
     let token = args
         .token
-        .as_deref()
+        .as_ref()
+        .map(Secret::expose)
         .ok_or("no token: pass --token or set BALE_TOKEN")?;
     let mut params = match &args.json {
         None => Map::new(),

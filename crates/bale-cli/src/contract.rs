@@ -4,13 +4,14 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
+use bale_api::{redact, Secret};
 use bale_contract::{run, snapshot, start_mock, Options, Outcome, Report, MOCK_TOKEN};
 use clap::Args;
 
 use crate::exit;
 
 /// Arguments of `bale-mock contract`.
-#[derive(Args)]
+#[derive(Debug, Args)]
 pub struct ContractArgs {
     #[arg(
         long,
@@ -20,7 +21,7 @@ pub struct ContractArgs {
     base_url: Option<String>,
     /// The bot token (required with --base-url; the in-process mock has its own).
     #[arg(long, env = "BALE_TOKEN", hide_env_values = true)]
-    token: Option<String>,
+    token: Option<Secret>,
     /// Run only cases whose name contains this (`*` matches anything).
     #[arg(long = "case", value_name = "PATTERN")]
     case: Option<String>,
@@ -68,7 +69,7 @@ pub fn run_contract(args: ContractArgs) -> u8 {
         (None, _) => {
             let mock = start_mock();
             let uri = mock.uri();
-            (Some(mock), uri, MOCK_TOKEN.to_owned())
+            (Some(mock), uri, Secret::from(MOCK_TOKEN))
         }
         (Some(url), Some(token)) => (None, url.clone(), token.clone()),
         (Some(_), None) => {
@@ -98,7 +99,7 @@ pub fn run_contract(args: ContractArgs) -> u8 {
         }
     };
     drop(mock);
-    let redact = |text: String| text.replace(&token, "<token>");
+    let redact = |text: String| redact::known(&text, token.expose()).into_owned();
     print!("{}", redact(report.text()));
     if let Err(message) = write_reports(&args, &report, &redact) {
         eprintln!("bale-mock: {message}");

@@ -45,14 +45,14 @@ Exit codes:
   4  invalid response (not a Bot API envelope)
   130  `serve` got a second SIGINT or SIGTERM while draining and stopped at once";
 
-#[derive(Parser)]
+#[derive(Debug, Parser)]
 #[command(name = "bale-mock", version, about, after_help = EXIT_CODES)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
 }
 
-#[derive(Subcommand)]
+#[derive(Debug, Subcommand)]
 enum Command {
     /// Run the fake tapi.bale.ai.
     Serve(serve::ServeArgs),
@@ -85,4 +85,33 @@ fn client_runtime() -> Result<tokio::runtime::Runtime, u8> {
             eprintln!("bale-mock: cannot start the runtime: {error}");
             exit::NETWORK
         })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SECRET: &str = "AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw";
+
+    #[test]
+    fn debug_of_the_options_shows_no_token() {
+        let token = format!("123456789:{SECRET}");
+        let command_lines = [
+            vec!["call", "getMe", "--token", &token],
+            vec![
+                "contract",
+                "--base-url",
+                "https://tapi.bale.ai",
+                "--token",
+                &token,
+            ],
+        ];
+        for args in command_lines {
+            let cli = Cli::try_parse_from(std::iter::once("bale-mock").chain(args)).unwrap();
+            for shown in [format!("{cli:?}"), format!("{cli:#?}")] {
+                assert!(!shown.contains(SECRET), "{shown}");
+                assert!(shown.contains("123456789"), "{shown}");
+            }
+        }
+    }
 }

@@ -7,7 +7,7 @@ use clap::Subcommand;
 use crate::exit;
 
 /// `bale-mock scenarios …`.
-#[derive(Subcommand)]
+#[derive(Debug, Subcommand)]
 pub enum ScenariosCommand {
     /// The shipped scenarios, one line each.
     List,

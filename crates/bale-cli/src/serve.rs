@@ -15,7 +15,7 @@ use tokio::net::TcpListener;
 use crate::exit;
 
 /// Arguments of `bale-mock serve`.
-#[derive(Args)]
+#[derive(Debug, Args)]
 pub struct ServeArgs {
     /// Address to listen on; port 0 picks a free port (printed on the first stdout line).
     #[arg(long, default_value = "127.0.0.1:8081", value_name = "ADDR")]
@@ -112,7 +112,7 @@ fn seconds(text: &str) -> Result<Duration, String> {
     Ok(Duration::from_secs_f64(seconds))
 }
 
-#[derive(Clone, Copy, ValueEnum)]
+#[derive(Clone, Copy, Debug, ValueEnum)]
 enum DialectArg {
     /// tapi.bale.ai: a bad token is 403 "Bad Request: Token not found".
     Bale,

@@ -4,6 +4,7 @@
 use std::fmt;
 use std::time::Duration;
 
+use bale_api::Secret;
 use url::Url;
 
 use crate::client::{DEFAULT_BASE_URL, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT};
@@ -14,7 +15,7 @@ use crate::{Client, Error, RetryPolicy};
 /// Configures a [`Client`]; start with [`Client::builder`].
 #[derive(Clone)]
 pub struct ClientBuilder {
-    token: String,
+    token: Secret,
     base_url: String,
     timeout: Duration,
     connect_timeout: Duration,
@@ -27,7 +28,7 @@ impl ClientBuilder {
     /// The defaults; see [`Client::builder`].
     pub(crate) fn new(token: &str) -> ClientBuilder {
         ClientBuilder {
-            token: token.to_owned(),
+            token: Secret::from(token),
             base_url: DEFAULT_BASE_URL.to_owned(),
             timeout: DEFAULT_TIMEOUT,
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
@@ -75,7 +76,7 @@ impl ClientBuilder {
     /// A CA given to [`ClientBuilder::ca_cert_pem`] that holds no PEM certificate, or one
     /// that does not parse, is an [`Error::Usage`].
     pub fn build(self) -> Result<Client, Error> {
-        let base_url = parse_base_url(&self.base_url, &self.token)?;
+        let base_url = parse_base_url(&self.base_url, self.token.expose())?;
         let mut http = reqwest::Client::builder()
             .timeout(self.timeout)
             .connect_timeout(self.connect_timeout)
@@ -87,7 +88,7 @@ impl ClientBuilder {
         }
         let http = http
             .build()
-            .map_err(|error| Error::Usage(redact(&chain_message(&error), &self.token)))?;
+            .map_err(|error| Error::Usage(redact(&chain_message(&error), self.token.expose())))?;
         Ok(Client {
             http,
             base_url,
@@ -101,7 +102,7 @@ impl fmt::Debug for ClientBuilder {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ClientBuilder")
             .field("base_url", &self.base_url)
-            .field("token", &"<redacted>")
+            .field("token", &self.token)
             .field("timeout", &self.timeout)
             .field("connect_timeout", &self.connect_timeout)
             .field("retry", &self.retry)

@@ -4,7 +4,7 @@
 use std::fmt;
 use std::time::Duration;
 
-use bale_api::{Method, User};
+use bale_api::{Method, Secret, User};
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
 use url::Url;
@@ -31,7 +31,7 @@ pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 pub struct Client {
     pub(crate) http: reqwest::Client,
     pub(crate) base_url: Url,
-    pub(crate) token: String,
+    pub(crate) token: Secret,
     pub(crate) retry: RetryPolicy,
 }
 
@@ -55,7 +55,7 @@ impl Client {
 
     /// The raw token, for redaction only.
     pub(crate) fn token(&self) -> &str {
-        &self.token
+        self.token.expose()
     }
 
     /// The retry policy in force.
@@ -94,7 +94,7 @@ impl Client {
         let (status, result) = self
             .call_with_status(method, &Value::Object(Map::new()))
             .await?;
-        typed(status, result, &self.token)
+        typed(status, result, self.token())
     }
 
     /// [`Client::call`], retrying per the policy, also giving the HTTP status.
@@ -128,11 +128,11 @@ impl Client {
             .json(body)
             .send()
             .await
-            .map_err(|error| Error::network(error, &self.token))?;
+            .map_err(|error| Error::network(error, self.token()))?;
         let status = response.status().as_u16();
         let retry_after = retry_after_header(response.headers());
-        let bytes = read_body(response, status, &self.token).await?;
-        interpret(status, retry_after, &bytes, &self.token).map(|result| (status, result))
+        let bytes = read_body(response, status, self.token()).await?;
+        interpret(status, retry_after, &bytes, self.token()).map(|result| (status, result))
     }
 
     /// `<base>/bot<token>/<method>`, each part one path segment (percent-encoded as needed).
@@ -142,7 +142,7 @@ impl Client {
         if let Ok(mut segments) = url.path_segments_mut() {
             segments
                 .pop_if_empty()
-                .push(&format!("bot{}", self.token))
+                .push(&format!("bot{}", self.token()))
                 .push(method);
         }
         url
@@ -153,7 +153,7 @@ impl fmt::Debug for Client {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Client")
             .field("base_url", &self.base_url.as_str())
-            .field("token", &"<redacted>")
+            .field("token", &self.token)
             .field("retry", &self.retry)
             .finish_non_exhaustive()
     }

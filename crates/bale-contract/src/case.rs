@@ -6,6 +6,7 @@
 //! long as possible: harmless cases first, `close` next, `logOut` (which locks the bot out
 //! for 10 minutes) last.
 
+use bale_api::Secret;
 use bale_client::Encoding;
 
 /// Which token a case sends.
@@ -157,9 +158,9 @@ pub const CASES: &[Case] = &[
 
 /// The token a case sends, derived from the bot's real token. The result is as secret as
 /// the token it comes from.
-pub fn token_for(variant: TokenVariant, token: &str) -> String {
+pub fn token_for(variant: TokenVariant, token: &str) -> Secret {
     let (id, secret) = token.split_once(':').unwrap_or((token, ""));
-    match variant {
+    Secret::new(match variant {
         TokenVariant::Valid => token.to_owned(),
         TokenVariant::WrongSecret => {
             // Same length and alphabet, every character changed.
@@ -175,7 +176,7 @@ pub fn token_for(variant: TokenVariant, token: &str) -> String {
             format!("{id}:{changed}")
         }
         TokenVariant::Malformed => format!("{id}:short"),
-    }
+    })
 }
 
 #[cfg(test)]
@@ -198,9 +199,13 @@ mod tests {
     fn derived_tokens() {
         let token = "123:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw";
         let wrong = token_for(TokenVariant::WrongSecret, token);
+        let wrong = wrong.expose();
         assert_ne!(wrong, token);
         assert_eq!(wrong.len(), token.len());
         assert!(wrong.starts_with("123:"));
-        assert_eq!(token_for(TokenVariant::Malformed, token), "123:short");
+        assert_eq!(
+            token_for(TokenVariant::Malformed, token).expose(),
+            "123:short"
+        );
     }
 }

@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use bale_api::Envelope;
+use bale_api::{Envelope, Secret};
 use bale_client::{Client, Encoding, Error, RawAnswer};
 use serde_json::{Map, Value};
 
@@ -16,8 +16,8 @@ use crate::snapshot;
 pub struct Options {
     /// The target's base URL (the in-process mock's, or e.g. `https://tapi.bale.ai`).
     pub base_url: String,
-    /// The bot token. Never printed.
-    pub token: String,
+    /// The bot token.
+    pub token: Secret,
     /// A PEM CA certificate to trust besides the usual roots.
     pub ca_pem: Option<Vec<u8>>,
     /// Run only cases whose name contains this (`*` matches anything).
@@ -171,7 +171,7 @@ async fn run_case(
 }
 
 fn client(options: &Options, variant: TokenVariant) -> Result<Client, Error> {
-    let mut builder = Client::builder(&token_for(variant, &options.token))
+    let mut builder = Client::builder(token_for(variant, options.token.expose()).expose())
         .base_url(&options.base_url)
         .timeout(options.timeout);
     if let Some(pem) = &options.ca_pem {
@@ -218,6 +218,27 @@ fn body_retry_after(body: &[u8]) -> Option<u64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn debug_of_the_options_shows_no_token() {
+        let options = Options {
+            base_url: "https://tapi.bale.ai".into(),
+            token: "123:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw".into(),
+            ca_pem: None,
+            case_pattern: None,
+            in_process: false,
+            allow_destructive: false,
+            rate_limit_budget: Duration::ZERO,
+            timeout: Duration::from_secs(1),
+        };
+        for shown in [format!("{options:?}"), format!("{options:#?}")] {
+            assert!(
+                !shown.contains("AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw"),
+                "{shown}"
+            );
+            assert!(shown.contains("tapi.bale.ai"), "{shown}");
+        }
+    }
 
     #[test]
     fn case_patterns() {

@@ -10,7 +10,9 @@
 
 use std::collections::{BTreeMap, HashMap, VecDeque};
 
-use bale_api::{CallbackQuery, ChatId, Message, WebhookInfo};
+use std::fmt;
+
+use bale_api::{redact, CallbackQuery, ChatId, Message, Secret, WebhookInfo};
 use rand_core::{RngCore, SeedableRng};
 use rand_xoshiro::SplitMix64;
 use serde::Serialize;
@@ -61,12 +63,12 @@ pub struct Stored {
 }
 
 /// A webhook as `setWebhook` left it.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq)]
 pub struct Webhook {
-    /// Where updates go.
+    /// Where updates go. Bots often put their token in it (`…/bot<token>`).
     pub url: String,
     /// Sent as `X-Telegram-Bot-Api-Secret-Token`, when set.
-    pub secret_token: Option<String>,
+    pub secret_token: Option<Secret>,
     /// Connections the server may open (1–100).
     pub max_connections: u32,
     /// A fixed IP address to connect to, if given.
@@ -75,6 +77,20 @@ pub struct Webhook {
     pub has_custom_certificate: bool,
     /// Changes with every `setWebhook`, so an old delivery task knows to stop.
     pub generation: u64,
+}
+
+/// Written by hand so that a token in the URL does not show.
+impl fmt::Debug for Webhook {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Webhook")
+            .field("url", &redact::token_like(&self.url))
+            .field("secret_token", &self.secret_token)
+            .field("max_connections", &self.max_connections)
+            .field("ip_address", &self.ip_address)
+            .field("has_custom_certificate", &self.has_custom_certificate)
+            .field("generation", &self.generation)
+            .finish()
+    }
 }
 
 /// How the bot answered a callback query.

@@ -9,7 +9,7 @@ use std::sync::{Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
 use bale_api::token::parse_bot_id;
-use bale_api::BotId;
+use bale_api::{BotId, Secret};
 use rand_core::{RngCore, SeedableRng};
 use rand_xoshiro::SplitMix64;
 
@@ -43,8 +43,8 @@ impl RuleIndex {
             let token_bot = rule
                 .when
                 .token
-                .as_deref()
-                .and_then(|t| parse_bot_id(t).ok());
+                .as_ref()
+                .and_then(|t| parse_bot_id(t.expose()).ok());
             match rule.when.bot.or(token_bot) {
                 Some(bot) => index.by_bot.entry(bot).or_default().push(i),
                 None => index.any_bot.push(i),
@@ -88,7 +88,7 @@ struct RuleCounters {
 #[derive(Clone, Copy, Debug)]
 pub struct RuleRequest<'a> {
     /// The token as written.
-    pub token: &'a str,
+    pub token: Secret<&'a str>,
     /// The bot id the token names, if readable.
     pub bot: Option<BotId>,
     /// The method as written.
@@ -267,7 +267,9 @@ impl Engine {
 /// the counters).
 fn request_matches(rule: &Rule, request: &RuleRequest<'_>) -> bool {
     let when = &rule.when;
-    when.token.as_deref().is_none_or(|t| t == request.token)
+    when.token
+        .as_ref()
+        .is_none_or(|t| t.expose() == request.token.expose())
         && when.bot.is_none_or(|b| request.bot == Some(b))
         && (when.methods.is_empty()
             || when
@@ -304,7 +306,7 @@ mod tests {
 
     fn request<'a>(params: &'a Params, method: &'a str, now: u64) -> RuleRequest<'a> {
         RuleRequest {
-            token: "1:AAAAAAAAAAAAAAAAAAAAAAAAAAAA",
+            token: Secret::new("1:AAAAAAAAAAAAAAAAAAAAAAAAAAAA"),
             bot: Some(1),
             method,
             params,

@@ -4,10 +4,12 @@
 //!
 //! Entries name the bot by id only; the token is never stored.
 
+use std::borrow::Cow;
 use std::collections::VecDeque;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Mutex, PoisonError};
 
-use bale_api::BotId;
+use bale_api::{redact, BotId};
 use serde::Serialize;
 use serde_json::{Map, Value};
 
@@ -52,8 +54,11 @@ pub const MAX_PARAMS: usize = 64;
 impl JournalEntry {
     /// The parameters as journaled, taken over from the request. A value that holds the
     /// request's token (a webhook URL such as `…/bot<token>`) has it replaced by
-    /// `<token>`: the journal never holds a secret. Long names and values are truncated
-    /// visibly, so one request cannot fill the journal.
+    /// `<token>`, and its secret alone (percent-encoded, `…/bot123%3A<secret>`) by
+    /// `<redacted>`; a parameter that is a password of its own (a webhook's
+    /// `secret_token`) is `<redacted>` whole: the journal never holds a secret (it is printed
+    /// when a test's expectations fail). Long names and values are truncated visibly, so one
+    /// request cannot fill the journal.
     pub(crate) fn params_of(params: Params, token: &str) -> Map<String, Value> {
         let mut map = Map::new();
         let mut left_out = 0usize;
@@ -67,10 +72,11 @@ impl JournalEntry {
                 continue;
             }
             let value = match value {
-                Param::Text(text) if !token.is_empty() && text.contains(token) => {
-                    text.replace(token, "<token>")
-                }
-                Param::Text(text) => text,
+                Param::Text(_) if SECRET_PARAMS.contains(&key.as_str()) => "<redacted>".to_owned(),
+                Param::Text(text) => match redact::known(&text, token) {
+                    Cow::Owned(hidden) => hidden,
+                    Cow::Borrowed(_) => text,
+                },
                 Param::File { file_name, size } => {
                     let file_name = truncate(file_name, MAX_NAME_LEN);
                     format!("<file {file_name}, {size} bytes>")
@@ -115,23 +121,34 @@ fn truncate(text: String, max: usize) -> String {
     format!("{}… <{} bytes in all>", &text[..end], text.len())
 }
 
+/// Parameters whose value is a password.
+const SECRET_PARAMS: &[&str] = &["secret_token"];
+
 fn as_str<S: serde::Serializer>(method: &http::Method, serializer: S) -> Result<S::Ok, S::Error> {
     serializer.serialize_str(method.as_str())
 }
 
 /// A bounded, thread-safe journal.
+///
+/// Sequence numbers are taken apart from recording ([`Journal::reserve`]): the router takes
+/// a request's number where the bot's state machine decides it, under the bot's lock, and
+/// records the entry once the answer is known — on a multi-threaded server, requests of
+/// one bot may finish in another order than they were decided in, and the journal keeps
+/// the decided order.
 #[derive(Debug)]
 pub struct Journal {
     capacity: usize,
     byte_budget: usize,
+    /// The last number taken.
+    last_seq: AtomicU64,
     inner: Mutex<Inner>,
 }
 
 #[derive(Debug, Default)]
 struct Inner {
+    /// In `seq` order, each with its size.
     entries: VecDeque<(JournalEntry, usize)>,
     bytes: usize,
-    next_seq: u64,
     dropped: u64,
 }
 
@@ -142,29 +159,41 @@ impl Journal {
         Journal {
             capacity,
             byte_budget,
+            last_seq: AtomicU64::new(0),
             inner: Mutex::default(),
         }
     }
 
-    /// Appends an entry, numbering it; drops the oldest ones while over a bound.
-    pub(crate) fn record(&self, mut entry: JournalEntry) {
+    /// Takes the next sequence number, from 1. Two numbers taken under one lock are in
+    /// that lock's order: the increments of one atomic are totally ordered, consistently
+    /// with the lock's happens-before, so `Relaxed` is enough.
+    pub(crate) fn reserve(&self) -> u64 {
+        self.last_seq.fetch_add(1, Ordering::Relaxed) + 1
+    }
+
+    /// Adds an entry numbered by [`Journal::reserve`], in `seq` order (it is almost always
+    /// the newest); drops the oldest ones while over a bound.
+    pub(crate) fn record(&self, entry: JournalEntry) {
         let size = entry.size();
         let mut inner = self.inner.lock().unwrap_or_else(PoisonError::into_inner);
-        inner.next_seq += 1;
-        entry.seq = inner.next_seq;
         if self.capacity == 0 || size > self.byte_budget {
             inner.dropped += 1;
             return;
         }
-        while inner.entries.len() == self.capacity || inner.bytes + size > self.byte_budget {
+        let at = inner
+            .entries
+            .iter()
+            .rposition(|(kept, _)| kept.seq < entry.seq)
+            .map_or(0, |i| i + 1);
+        inner.entries.insert(at, (entry, size));
+        inner.bytes += size;
+        while inner.entries.len() > self.capacity || inner.bytes > self.byte_budget {
             let Some((_, freed)) = inner.entries.pop_front() else {
                 break;
             };
             inner.bytes -= freed;
             inner.dropped += 1;
         }
-        inner.bytes += size;
-        inner.entries.push_back((entry, size));
     }
 
     /// Every kept entry, oldest first.
@@ -225,18 +254,53 @@ mod tests {
         }
     }
 
+    fn kept(journal: &Journal) -> Vec<(u64, String)> {
+        journal
+            .entries()
+            .into_iter()
+            .map(|e| (e.seq, e.method))
+            .collect()
+    }
+
     #[test]
     fn keeps_the_newest_and_counts_the_dropped() {
         let journal = Journal::new(2, usize::MAX);
         for method in ["a", "b", "c"] {
-            journal.record(entry(method));
+            journal.record(JournalEntry {
+                seq: journal.reserve(),
+                ..entry(method)
+            });
         }
-        let kept: Vec<_> = journal
-            .entries()
-            .into_iter()
-            .map(|e| (e.seq, e.method))
-            .collect();
-        assert_eq!(kept, [(2, "b".to_owned()), (3, "c".to_owned())]);
+        assert_eq!(kept(&journal), [(2, "b".to_owned()), (3, "c".to_owned())]);
+        assert_eq!(journal.dropped(), 1);
+    }
+
+    #[test]
+    fn entries_recorded_out_of_order_are_kept_in_seq_order() {
+        let journal = Journal::new(3, usize::MAX);
+        let seqs: Vec<u64> = (0..3).map(|_| journal.reserve()).collect();
+        for (seq, method) in [(seqs[1], "b"), (seqs[2], "c"), (seqs[0], "a")] {
+            journal.record(JournalEntry {
+                seq,
+                ..entry(method)
+            });
+        }
+        let want = [(1, "a"), (2, "b"), (3, "c")].map(|(s, m)| (s, m.to_owned()));
+        assert_eq!(kept(&journal), want);
+        assert_eq!(journal.dropped(), 0);
+    }
+
+    #[test]
+    fn a_late_entry_older_than_every_kept_one_is_the_one_dropped() {
+        let journal = Journal::new(2, usize::MAX);
+        let seqs: Vec<u64> = (0..3).map(|_| journal.reserve()).collect();
+        for (seq, method) in [(seqs[1], "b"), (seqs[2], "c"), (seqs[0], "a")] {
+            journal.record(JournalEntry {
+                seq,
+                ..entry(method)
+            });
+        }
+        assert_eq!(kept(&journal), [(2, "b".to_owned()), (3, "c".to_owned())]);
         assert_eq!(journal.dropped(), 1);
     }
 
@@ -245,7 +309,10 @@ mod tests {
         let budget = 3 * entry("x").size() + 10;
         let journal = Journal::new(100, budget);
         for method in ["a", "b", "c", "d", "e"] {
-            journal.record(entry(method));
+            journal.record(JournalEntry {
+                seq: journal.reserve(),
+                ..entry(method)
+            });
         }
         let kept: Vec<_> = journal.entries().into_iter().map(|e| e.method).collect();
         assert_eq!(kept, ["c", "d", "e"]);
@@ -275,7 +342,10 @@ mod tests {
     fn a_filtered_read_copies_only_what_it_returns() {
         let journal = Journal::new(100, usize::MAX);
         for method in ["a", "b", "a", "c", "a"] {
-            journal.record(entry(method));
+            journal.record(JournalEntry {
+                seq: journal.reserve(),
+                ..entry(method)
+            });
         }
         let found = journal.newest(2, |e| e.method == "a");
         assert_eq!(found.iter().map(|e| e.seq).collect::<Vec<_>>(), [3, 5]);

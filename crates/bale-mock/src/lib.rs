@@ -26,6 +26,8 @@
 //!   TLS.
 //! - [`route`]: [`Mock`], the server's state, and routing apart from transport
 //!   ([`Mock::handle`]: [`RawRequest`] → envelope).
+//! - `raw_request`: [`RawRequest`], a request as read off the wire; its `Debug` hides the
+//!   token.
 //! - [`reply`]: [`Reply`], a decided answer (status, JSON body, delay, fault).
 //! - [`fault`]: [`Fault`], the ways an answer can be broken on the socket.
 //! - [`request`]: reading the path's token and method and the parameters (query string,
@@ -57,6 +59,7 @@ pub mod journal;
 mod markup;
 mod methods;
 pub mod people;
+mod raw_request;
 pub mod reply;
 pub mod request;
 pub mod route;

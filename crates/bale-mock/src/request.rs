@@ -10,7 +10,7 @@
 use std::borrow::Cow;
 use std::convert::Infallible;
 
-use bale_api::ApiError;
+use bale_api::{ApiError, Secret};
 use bytes::Bytes;
 use percent_encoding::percent_decode_str;
 use serde_json::Value;
@@ -21,8 +21,8 @@ pub const MAX_PARAMETERS_LEN: usize = 1 << 20;
 /// Where a request is going: the token and method of `/bot<token>/<method>`.
 #[derive(Debug, PartialEq, Eq)]
 pub struct Target<'a> {
-    /// The token as written (not yet validated). A secret: never log it.
-    pub token: &'a str,
+    /// The token as written (not yet validated).
+    pub token: Secret<&'a str>,
     /// The method as written (any case; may be empty).
     pub method: &'a str,
 }

@@ -8,13 +8,13 @@
 //! path → params → rules → token → access → rate limits → instance → method
 //! ```
 
+use std::borrow::Cow;
 use std::sync::{Arc, PoisonError, RwLock, Weak};
 use std::time::Duration;
 
 use bale_api::error::descriptions::LOCAL_RATE_LIMITED;
 use bale_api::token::{check as check_token, parse_bot_id};
-use bale_api::{ApiError, BotId, Dialect, Envelope, Method, TokenError};
-use bytes::Bytes;
+use bale_api::{redact, ApiError, BotId, Dialect, Envelope, Method, Secret, TokenError};
 use serde_json::value::RawValue;
 use tokio::sync::watch;
 use tokio_util::task::TaskTracker;
@@ -24,49 +24,13 @@ use crate::engine::{Engine, RuleRequest};
 use crate::fault::Fault;
 use crate::journal::{Journal, JournalEntry};
 use crate::methods::{self, Call, Outcome, Poll};
+pub use crate::raw_request::RawRequest;
 use crate::reply::Reply;
 use crate::request::{decode_path, parse_params, Params, Target};
 use crate::scenario::{RateAnswer, Scenario, UnknownTokens};
 use crate::state::{admit, lifecycle, Access, Bots};
 use crate::world::World;
 use crate::{webhook, Clock, Config};
-
-/// A request as read off the wire: what routing needs and nothing else.
-#[derive(Clone, Debug)]
-pub struct RawRequest {
-    /// The HTTP method.
-    pub http_method: http::Method,
-    /// The request target.
-    pub uri: http::Uri,
-    /// The request headers.
-    pub headers: http::HeaderMap,
-    /// The whole body.
-    pub body: Bytes,
-    /// The peer's address; `None` when the request did not come over a socket.
-    pub peer: Option<std::net::SocketAddr>,
-    /// The address the connection came in on.
-    pub local: Option<std::net::SocketAddr>,
-}
-
-impl RawRequest {
-    /// A request not read off a socket (tests, benchmarks, fuzzing): no headers, no peer.
-    pub fn new(http_method: http::Method, uri: http::Uri, body: impl Into<Bytes>) -> RawRequest {
-        RawRequest {
-            http_method,
-            uri,
-            headers: http::HeaderMap::new(),
-            body: body.into(),
-            peer: None,
-            local: None,
-        }
-    }
-
-    /// Sets a header.
-    pub fn with_header(mut self, name: http::HeaderName, value: http::HeaderValue) -> RawRequest {
-        self.headers.insert(name, value);
-        self
-    }
-}
 
 /// The state of one fake server: configuration, clock, scenario, bots, the world they share,
 /// the journal, and the background work (webhook deliveries) it owns.
@@ -125,12 +89,15 @@ fn paths() -> matchit::Router<Endpoint> {
 /// Where a request is going, from its percent-decoded path; `None` is `404 Not Found`.
 fn target<'p>(paths: &matchit::Router<Endpoint>, path: &'p str) -> Option<Target<'p>> {
     let matched = paths.at(path).ok()?;
-    let token = matched.params.get("token").unwrap_or_default();
+    let token = Secret::new(matched.params.get("token").unwrap_or_default());
     let method = matched.params.get("method").unwrap_or_default();
     Some(match matched.value {
         Endpoint::Api => Target { token, method },
         Endpoint::ApiNoMethod => Target { token, method: "" },
-        Endpoint::ApiNoToken => Target { token: "", method },
+        Endpoint::ApiNoToken => Target {
+            token: Secret::default(),
+            method,
+        },
         Endpoint::Control => return None,
     })
 }
@@ -146,6 +113,8 @@ struct Decision {
     note: Option<&'static str>,
     /// Work left for after every lock is released.
     then: Option<After>,
+    /// The journal number taken under the bot's lock, when the request reached it.
+    seq: Option<u64>,
 }
 
 /// Work a decision leaves for after the locks.
@@ -185,6 +154,7 @@ impl Decision {
             by: None,
             note: None,
             then: None,
+            seq: None,
         }
     }
 }
@@ -331,7 +301,8 @@ impl Mock {
         let target = target(&self.paths, &path);
         let credentials = target.as_ref().map(|t| Credentials::read(t.token));
         let bot = credentials.as_ref().and_then(|c| c.bot);
-        let path_method = target.as_ref().map_or("", |t| t.method);
+        let token = credentials.as_ref().map_or("", |c| c.raw.expose());
+        let journaled_method = journal_method(target.as_ref().map_or("", |t| t.method), token);
 
         let (mut decision, params) = self
             .answer(&request, target.as_ref(), credentials.as_ref(), now)
@@ -341,16 +312,25 @@ impl Mock {
             Some(After::Webhook(bot, generation)) => webhook::start(self, bot, generation),
             None => {}
         }
+        // An error may quote a parameter (a link that does not parse), and a parameter may
+        // hold the token: neither the answer nor the journal gets it back.
+        if let Envelope::Err(error) = &mut decision.envelope {
+            if let Cow::Owned(hidden) = redact::known(&error.description, token) {
+                error.description = hidden;
+            }
+        }
 
         let (status, description) = decision.as_sent();
-        tracing::debug!(bot = ?bot, method = %journal_method(path_method), ?status, "answered");
+        tracing::debug!(bot = ?bot, method = %journaled_method, ?status, "answered");
         self.journal.record(JournalEntry {
-            seq: 0,
+            // Numbered where the bot's state machine decided, if it got that far: a request
+            // that went ahead of another there comes before it here.
+            seq: decision.seq.unwrap_or_else(|| self.journal.reserve()),
             at_ms: u64::try_from(now.as_millis()).unwrap_or(u64::MAX),
             bot_id: bot,
             http_method: request.http_method.clone(),
-            method: journal_method(path_method),
-            params: JournalEntry::params_of(params, credentials.as_ref().map_or("", |c| c.raw)),
+            method: journaled_method,
+            params: JournalEntry::params_of(params, token),
             status,
             description,
             rule: decision.by,
@@ -442,7 +422,8 @@ impl Mock {
             }
         }
         let (mut note, mut after) = (None, None);
-        let envelope = match self.dispatch(&engine, credentials, method, params, now) {
+        let mut seq = None;
+        let envelope = match self.dispatch(&engine, credentials, method, params, now, &mut seq) {
             Ok(Outcome::Done(result)) => Envelope::Ok(result),
             Ok(Outcome::Described(result, description)) => {
                 note = Some(description);
@@ -478,11 +459,14 @@ impl Mock {
             by,
             note,
             then: after,
+            seq,
         }
     }
 
     /// Token, access, rate limits, instance state, then the method — all under the bot's
-    /// one lock, so a refused request never launches the bot.
+    /// one lock, so a refused request never launches the bot. The request's journal number
+    /// is taken under that lock too (into `seq`), so the journal orders a bot's requests
+    /// as its state machine saw them.
     fn dispatch(
         &self,
         engine: &Engine,
@@ -490,6 +474,7 @@ impl Mock {
         method: &str,
         params: &Params,
         now: Duration,
+        seq: &mut Option<u64>,
     ) -> Result<Outcome, Refusal> {
         let scenario = engine.scenario();
         let server_dialect = scenario.dialect.unwrap_or(self.config.dialect);
@@ -500,14 +485,15 @@ impl Mock {
         let dialect: Dialect = spec.and_then(|s| s.dialect).unwrap_or(server_dialect);
         let rejected = || Refusal::Api(ApiError::token_rejected(dialect, None));
         match spec {
-            Some(spec) if spec.token.expose() != credentials.raw => return Err(rejected()),
+            Some(spec) if spec.token.expose() != credentials.raw.expose() => return Err(rejected()),
             None if scenario.unknown_tokens == UnknownTokens::Reject => return Err(rejected()),
             _ => {}
         }
         let known = Method::from_name(method);
         let closing = scenario.closing;
         self.bots.with(bot, |state| {
-            if !(state.claim(credentials.raw) && state.access == Access::Active) {
+            *seq = Some(self.journal.reserve());
+            if !(state.claim(credentials.raw.expose()) && state.access == Access::Active) {
                 return Err(rejected());
             }
             if let Err(limited) = engine.take(bot, method, params, now) {
@@ -584,8 +570,8 @@ impl Mock {
 
 /// The token of a request, checked once.
 struct Credentials<'a> {
-    /// As written. A secret: never logged.
-    raw: &'a str,
+    /// As written.
+    raw: Secret<&'a str>,
     /// Checked by every rule: the bot id, or why the token is refused.
     checked: Result<BotId, TokenError>,
     /// The bot id it names, when readable (also for a token with a bad secret).
@@ -593,11 +579,11 @@ struct Credentials<'a> {
 }
 
 impl<'a> Credentials<'a> {
-    fn read(raw: &'a str) -> Credentials<'a> {
-        let checked = check_token(raw);
+    fn read(raw: Secret<&'a str>) -> Credentials<'a> {
+        let checked = check_token(raw.expose());
         let bot = match checked {
             Ok(bot) => Some(bot),
-            Err(_) => parse_bot_id(raw).ok(),
+            Err(_) => parse_bot_id(raw.expose()).ok(),
         };
         Credentials { raw, checked, bot }
     }
@@ -630,12 +616,13 @@ fn check_request_line(request: &RawRequest) -> Result<(), ApiError> {
 }
 
 /// The method name as logged and journaled. A method segment with a `:` is no method name
-/// but most likely a misplaced token (`/bot/<token>/getMe`), so it is never written out.
-fn journal_method(method: &str) -> String {
+/// but most likely a misplaced token (`/bot/<token>/getMe`), so it is never written out;
+/// nor is the request's token, or its secret, in any other.
+fn journal_method(method: &str, token: &str) -> String {
     if method.contains(':') {
         "<redacted>".to_owned()
     } else {
-        method.to_owned()
+        redact::known(method, token).into_owned()
     }
 }
 
@@ -646,7 +633,7 @@ mod tests {
     #[test]
     fn paths_are_routed_like_the_real_server() {
         let paths = paths();
-        let at = |path| target(&paths, path).map(|t| (t.token, t.method));
+        let at = |path| target(&paths, path).map(|t| (t.token.into_exposed(), t.method));
         assert_eq!(at("/bot1:abc/getMe"), Some(("1:abc", "getMe")));
         assert_eq!(at("/bot1:abc/"), Some(("1:abc", "")));
         assert_eq!(at("/bot1:abc/getMe/x"), Some(("1:abc", "getMe/x")));

@@ -86,12 +86,14 @@ impl Expectation {
 #[derive(Debug)]
 pub struct MockServerBuilder {
     config: Config,
+    worker_threads: usize,
 }
 
 impl Default for MockServerBuilder {
     fn default() -> MockServerBuilder {
         MockServerBuilder {
             config: Config::default().clock(Clock::manual()),
+            worker_threads: 1,
         }
     }
 }
@@ -131,9 +133,17 @@ impl MockServerBuilder {
         self
     }
 
+    /// Serves on `threads` worker threads, as `bale-mock serve` does on a multi-core
+    /// machine, so that concurrent requests are decided in parallel rather than one after
+    /// another (the default is one thread).
+    pub fn worker_threads(mut self, threads: usize) -> MockServerBuilder {
+        self.worker_threads = threads.max(1);
+        self
+    }
+
     /// Starts the server.
     pub fn start(self) -> MockServer {
-        MockServer::start_with(self.config)
+        MockServer::start_on(self.config, self.worker_threads)
     }
 }
 
@@ -154,6 +164,12 @@ impl MockServer {
     /// If the loopback port cannot be bound or the runtime cannot be built: a test cannot
     /// go on without its server.
     pub fn start_with(config: Config) -> MockServer {
+        MockServer::start_on(config, 1)
+    }
+
+    /// Starts a server on a runtime of `worker_threads` threads (one: a current-thread
+    /// runtime).
+    fn start_on(config: Config, worker_threads: usize) -> MockServer {
         let mock = Mock::new(config);
         let (ready_tx, ready_rx) = mpsc::channel();
         let (stop_tx, stop_rx) = oneshot::channel::<()>();
@@ -161,7 +177,15 @@ impl MockServer {
         let thread = std::thread::Builder::new()
             .name("bale-mock-server".into())
             .spawn(move || {
-                let runtime = tokio::runtime::Builder::new_current_thread()
+                let mut runtime = match worker_threads {
+                    1 => tokio::runtime::Builder::new_current_thread(),
+                    n => {
+                        let mut builder = tokio::runtime::Builder::new_multi_thread();
+                        builder.worker_threads(n);
+                        builder
+                    }
+                };
+                let runtime = runtime
                     .enable_all()
                     .build()
                     .expect("bale-mock: cannot build the test server's runtime");

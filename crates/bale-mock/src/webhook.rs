@@ -156,7 +156,7 @@ async fn post(webhook: &Webhook, update: Bytes) -> Result<(), Failure> {
     };
     let mut request = http::Request::post(path).header(http::header::HOST, host_header);
     if let Some(secret) = &webhook.secret_token {
-        request = request.header("X-Telegram-Bot-Api-Secret-Token", secret);
+        request = request.header("X-Telegram-Bot-Api-Secret-Token", secret.expose());
     }
     let request = request
         .header(http::header::CONTENT_TYPE, "application/json")

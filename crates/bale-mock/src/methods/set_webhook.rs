@@ -10,7 +10,7 @@
 use std::net::IpAddr;
 use std::time::Duration;
 
-use bale_api::ApiError;
+use bale_api::{ApiError, Secret};
 use serde::Deserialize;
 
 use super::{raw, Call, Outcome, Result};
@@ -94,7 +94,7 @@ pub(super) fn run(call: Call<'_>, p: Params) -> Result {
     }
     let webhook = Webhook {
         url: with_scheme,
-        secret_token,
+        secret_token: secret_token.map(Secret::from),
         max_connections: u32::try_from(p.max_connections.unwrap_or(40).clamp(1, 100)).unwrap_or(40),
         ip_address: p.ip_address.filter(|ip| !ip.is_empty()),
         has_custom_certificate: false,

@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use bale_api::{BotId, Dialect, Envelope, Token};
+use bale_api::{BotId, Dialect, Envelope, Secret, Token};
 
 use crate::fault::Fault;
 
@@ -120,7 +120,7 @@ pub struct Rule {
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct When {
     /// The exact token, as written in the request (well-formed or not).
-    pub token: Option<String>,
+    pub token: Option<Secret>,
     /// The bot id the token names.
     pub bot: Option<BotId>,
     /// Any of these methods (canonical names; requests match ignoring case).

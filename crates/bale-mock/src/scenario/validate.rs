@@ -5,7 +5,7 @@ use std::ops::Range;
 use std::time::Duration;
 
 use bale_api::method::canonical_name;
-use bale_api::{ApiError, Envelope, ResponseParameters, Token};
+use bale_api::{redact, ApiError, Envelope, ResponseParameters, Secret, Token};
 use toml::Spanned;
 
 use super::error::{line_column, ScenarioError, ScenarioErrors};
@@ -48,13 +48,16 @@ const FAULTS: &str = "hang, reset, empty-reply, truncated-body, malformed-json, 
                       proxy-error-page, proxy-rate-limited, drip";
 
 impl Checker<'_> {
+    /// Records a mistake. Its reason may quote a value from the file (serde's "invalid
+    /// type: string …"), so anything shaped like a token loses its secret first.
     fn error(&mut self, span: Range<usize>, reason: impl Into<String>) {
         let (line, column) = line_column(self.source, span.start);
+        let reason: String = reason.into();
         self.errors.push(ScenarioError {
             file: self.file.to_owned(),
             line,
             column,
-            reason: reason.into(),
+            reason: redact::token_like(&reason).into_owned(),
         });
     }
 
@@ -302,7 +305,7 @@ impl Checker<'_> {
                 );
             }
         }
-        out.token = when.token.map(Spanned::into_inner);
+        out.token = when.token.map(|token| Secret::new(token.into_inner()));
         out.bot = when.bot.map(Spanned::into_inner);
         for (key, value) in when.params.unwrap_or_default() {
             let text = match value.get_ref() {

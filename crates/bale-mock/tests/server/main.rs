@@ -4,11 +4,13 @@
 mod access;
 mod atomic;
 mod bounds;
+mod concurrency;
 mod control;
 mod conversations;
 mod errors;
 mod lifecycle;
 mod scenarios;
+mod secrets;
 mod shutdown;
 mod support;
 mod tls;
