@@ -168,4 +168,21 @@ mod tests {
             .to_string()
             .contains("no limit named \"bot\"; the limits are bots, "));
     }
+
+    /// docs/security.md lists every limit with its default: the table cannot go stale.
+    #[test]
+    fn the_security_page_lists_every_limit_with_its_default() {
+        let page = include_str!("../../../docs/security.md");
+        let mut config = Config::default();
+        for (name, _) in LIMITS {
+            let default = *config.limit_mut(name).unwrap();
+            let row = format!("| `{name}` | {default} ");
+            assert!(page.contains(&row), "docs/security.md has no row {row:?}");
+        }
+        let connections = ConnectionLimits::default();
+        assert!(page.contains(&format!(
+            "| connections served at once | {} |",
+            connections.max_connections
+        )));
+    }
 }
