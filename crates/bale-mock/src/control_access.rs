@@ -44,7 +44,7 @@ impl fmt::Debug for ControlAccess {
 /// Why a control request was refused: the description of its 403.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum Refusal {
-    /// The control token is set and the request sent another (or none from a remote peer).
+    /// The control token is set and the request sent another, or none.
     #[error("Forbidden: wrong or missing control token (send Authorization: Bearer <token>)")]
     Token,
     /// The peer is not on loopback.
