@@ -318,15 +318,30 @@ pub fn render(soak: &Soak, machine: &str) -> String {
             point.rss_kib as f64 / 1024.0
         ));
     }
-    let rss: Vec<u64> = soak.checkpoints.iter().map(|c| c.rss_kib).collect();
-    if let (Some(first), Some(max), Some(last)) = (rss.first(), rss.iter().max(), rss.last()) {
-        let growth = (*last as f64 / *first as f64 - 1.0) * 100.0;
+    // The first minute fills the bot map to its cap; flat means flat from then on.
+    let filled = soak.checkpoints.iter().find(|c| c.at_seconds >= 60);
+    if let (Some(first), Some(filled), Some(last)) =
+        (soak.checkpoints.first(), filled, soak.checkpoints.last())
+    {
+        let max = soak
+            .checkpoints
+            .iter()
+            .map(|c| c.rss_kib)
+            .max()
+            .unwrap_or(0);
+        let growth = (last.rss_kib as f64 / filled.rss_kib as f64 - 1.0) * 100.0;
+        let mib = |kib: u64| kib as f64 / 1024.0;
         out.push_str(&format!(
-            "\nRSS: {:.1} MiB after the first interval, {:.1} MiB at the end ({growth:+.1} %), \
-             {:.1} MiB at most. Errors: {}.\n",
-            *first as f64 / 1024.0,
-            *last as f64 / 1024.0,
-            *max as f64 / 1024.0,
+            "\nRSS: {:.1} MiB at {} s (the bot map still filling to its cap), {:.1} MiB at {} s, \
+             {:.1} MiB at the end: {growth:+.1} % over the last {} s; {:.1} MiB at most. \
+             Errors: {}.\n",
+            mib(first.rss_kib),
+            first.at_seconds,
+            mib(filled.rss_kib),
+            filled.at_seconds,
+            mib(last.rss_kib),
+            last.at_seconds - filled.at_seconds,
+            mib(max),
             soak.errors
         ));
     }
