@@ -57,6 +57,7 @@ pub mod fault;
 pub mod inbox;
 pub mod journal;
 mod markup;
+mod members;
 mod methods;
 pub mod people;
 mod raw_request;

@@ -463,7 +463,7 @@ impl Mock {
 }
 
 /// Queues an update object, returning its id (none if filtered or the queue is full).
-fn push<T: Serialize>(
+pub(crate) fn push<T: Serialize>(
     conversation: &mut crate::conversation::Conversation,
     kind: &str,
     object: &T,

@@ -16,9 +16,13 @@ mod edit_message_reply_markup;
 mod edit_message_text;
 mod forward_message;
 mod get_chat;
+mod get_chat_administrators;
+mod get_chat_member;
+mod get_chat_member_count;
 mod get_me;
 mod get_updates;
 mod get_webhook_info;
+mod leave_chat;
 mod log_out;
 mod send_chat_action;
 mod send_contact;
@@ -156,4 +160,39 @@ table! {
     SendContact => send_contact,
     AnswerCallbackQuery => answer_callback_query,
     GetChat => get_chat,
+    GetChatMember => get_chat_member,
+    GetChatAdministrators => get_chat_administrators,
+    GetChatMemberCount => get_chat_member_count,
+    GetChatMembersCount => get_chat_member_count,
+    LeaveChat => leave_chat,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::IMPLEMENTED;
+
+    /// README's "What it answers" names exactly the implemented methods, so the list cannot
+    /// go stale: a method added to the table and not to README (or the other way) fails here.
+    #[test]
+    fn readme_lists_exactly_the_implemented_methods() {
+        let readme = include_str!("../../../../README.md");
+        let section = readme
+            .split("### What it answers")
+            .nth(1)
+            .and_then(|rest| rest.split("\n## ").next())
+            .expect("README has a What it answers section");
+        let mut listed: Vec<&str> = section
+            .lines()
+            .filter(|line| line.starts_with("| ") && !line.starts_with("| any other"))
+            .filter_map(|line| line.split(" | ").next())
+            .flat_map(|cell| cell.split('`').skip(1).step_by(2))
+            .filter(|name| name.chars().next().is_some_and(|c| c.is_ascii_lowercase()))
+            .filter(|name| name.chars().all(|c| c.is_ascii_alphanumeric()))
+            .collect();
+        listed.sort_unstable();
+        listed.dedup();
+        let mut implemented: Vec<&str> = IMPLEMENTED.iter().map(|m| m.name()).collect();
+        implemented.sort_unstable();
+        assert_eq!(listed, implemented);
+    }
 }

@@ -9,6 +9,7 @@ mod control;
 mod conversations;
 mod errors;
 mod lifecycle;
+mod members;
 mod scenarios;
 mod secrets;
 mod shutdown;
