@@ -129,15 +129,16 @@ class PythonBaleBotCompat(unittest.IsolatedAsyncioTestCase):
                 await bot._http.request(Route("POST", "SendTelepathy", token), json={})
         self.assertEqual(caught.exception.message, "404: Not Found: method not found")
 
-    async def test_send_photo_multipart_reaches_the_router(self):
-        # sendPhoto is not implemented by the mock, so the answer must be the routing error,
-        # not a 400 from choking on the library's multipart body (POST .../SendPhoto).
+    async def test_send_photo_multipart_reaches_the_method(self):
+        # The library's multipart body (POST .../SendPhoto) is read, its photo part found
+        # (else "there is no photo in the request"), and the next check answers: user 42
+        # never wrote to this bot, so the chat is unknown.
         _, token = fresh_token()
         photo = InputFile(b"\xff\xd8\xff\xe0\x00\x10JFIF\x00", file_name="photo.jpg")
         async with Bot(token) as bot:
-            with self.assertRaises(APIError) as caught:
+            with self.assertRaises(BadRequest) as caught:
                 await bot.send_photo(42, photo, caption="hi")
-        self.assertEqual(caught.exception.message, "404: Not Found: method not found")
+        self.assertEqual(caught.exception.message, "Bad Request: chat not found")
 
 
 if __name__ == "__main__":

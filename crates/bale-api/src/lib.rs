@@ -12,12 +12,15 @@
 //! - [`envelope`]: [`Envelope`], the `{"ok":…}` body every answer carries.
 //! - [`error`]: [`ApiError`] (code, description, [`ResponseParameters`]), the exact error
 //!   descriptions of both [`Dialect`]s, and [`ApiErrorKind`] to classify them.
+//! - [`media`]: file objects ([`PhotoSize`], [`Document`], …, `getFile`'s [`File`]), fields in
+//!   the real server's order.
 //! - [`types`]: Bot API objects ([`User`], [`Chat`], [`Message`], [`Update`], …), fields in the
 //!   real server's order.
 
 pub mod entity;
 pub mod envelope;
 pub mod error;
+pub mod media;
 pub mod method;
 pub mod redact;
 pub mod secret;
@@ -28,6 +31,7 @@ pub mod types;
 pub use entity::MessageEntity;
 pub use envelope::Envelope;
 pub use error::{ApiError, ApiErrorKind, Dialect, ResponseParameters};
+pub use media::{Animation, Audio, Document, File, PhotoSize, Sticker, Video, Voice};
 pub use method::Method;
 pub use secret::Secret;
 pub use token::{BotId, Token, TokenError};

@@ -5,6 +5,7 @@
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+use crate::media::{Animation, Audio, Document, PhotoSize, Sticker, Video, Voice};
 use crate::{BotId, MessageEntity};
 
 /// A chat or user identifier: a user's id is its private chat's id; basic groups are
@@ -226,12 +227,36 @@ pub struct Message {
     /// The message this one replies to (one level deep).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reply_to_message: Option<Box<Message>>,
+    /// The album a media message belongs to (a decimal string).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub media_group_id: Option<String>,
     /// The text of a text message.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub text: Option<String>,
     /// The entities of the text.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub entities: Vec<MessageEntity>,
+    /// An animation (its message also carries it as `document`, as the real server writes).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub animation: Option<Animation>,
+    /// A music file.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub audio: Option<Audio>,
+    /// A general file.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub document: Option<Document>,
+    /// A photo, its sizes smallest first.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub photo: Vec<PhotoSize>,
+    /// A sticker.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sticker: Option<Sticker>,
+    /// A video.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub video: Option<Video>,
+    /// A voice note.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub voice: Option<Voice>,
     /// A caption of a media message.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub caption: Option<String>,

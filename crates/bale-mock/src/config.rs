@@ -6,6 +6,7 @@ use bale_api::Dialect;
 
 use crate::control_access::ControlAccess;
 use crate::conversation::ConversationLimits;
+use crate::files::FileLimits;
 use crate::scenario::Scenario;
 use crate::tls::TlsSettings;
 use crate::world::WorldLimits;
@@ -35,6 +36,8 @@ pub struct Config {
     pub max_buckets: usize,
     /// How many users and group chats the world holds.
     pub world_limits: WorldLimits,
+    /// How many files, and bytes of them, the file store keeps.
+    pub file_limits: FileLimits,
     /// Who may use the control API beyond loopback peers.
     pub control: ControlAccess,
     /// How many connections are served at once and how long a slow one is waited for.
@@ -76,6 +79,7 @@ impl Default for Config {
             max_bots: 20_000,
             max_buckets: 100_000,
             world_limits: WorldLimits::default(),
+            file_limits: FileLimits::default(),
             control: ControlAccess::default(),
             connections: ConnectionLimits::default(),
         }
@@ -84,7 +88,7 @@ impl Default for Config {
 
 /// The limits `bale-mock serve --limit NAME=N` can set: name, what is bounded and what
 /// happens at the bound.
-pub const LIMITS: [(&str, &str); 10] = [
+pub const LIMITS: [(&str, &str); 12] = [
     ("bots", "bots kept; a new one beyond it makes the server forget the least recently used bot that the scenario did not declare and that holds no long poll"),
     ("buckets", "rate-limit buckets; beyond it idle (refilled) buckets are forgotten, then the least recently used tenth"),
     ("journal-entries", "journal entries; the oldest are dropped and counted"),
@@ -95,6 +99,8 @@ pub const LIMITS: [(&str, &str); 10] = [
     ("messages", "messages each bot keeps over all its chats; the oldest are forgotten (editing one then answers \"message to edit not found\")"),
     ("updates", "pending updates per bot; newer ones are dropped, as the real server drops them"),
     ("callback-queries", "callback queries each bot remembers; the oldest are forgotten"),
+    ("files", "files in the file store, all bots together; the least recently used is forgotten (getFile of it then answers \"wrong file_id or the file is temporarily unavailable\")"),
+    ("file-bytes", "bytes of file content in the store; the least recently used files are forgotten, and a file larger than the budget is not kept"),
 ];
 
 /// A `--limit` name that is not in [`LIMITS`].
@@ -123,6 +129,8 @@ impl Config {
             "messages" => &mut self.conversation_limits.messages,
             "updates" => &mut self.conversation_limits.updates,
             "callback-queries" => &mut self.conversation_limits.callback_queries,
+            "files" => &mut self.file_limits.files,
+            "file-bytes" => &mut self.file_limits.bytes,
             _ => return None,
         })
     }

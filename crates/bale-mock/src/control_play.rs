@@ -4,7 +4,7 @@
 //! |---|---|
 //! | `POST /__mock/users` | declares a user ([`bale_api::User`] fields; `id` optional) |
 //! | `POST /__mock/chats` | declares a chat with its members and bots ([`ChatSpec`]) |
-//! | `POST /__mock/bots/<bot>/messages` | a user writes to the bot ([`UserMessage`]) |
+//! | `POST /__mock/bots/<bot>/messages` | a user writes or sends a file to the bot ([`UserMessage`]) |
 //! | `POST /__mock/bots/<bot>/callback_queries` | a user presses an inline button ([`ButtonPress`]) |
 //! | `GET /__mock/bots/<bot>/callback_queries/<id>` | the query and how the bot answered it |
 //! | `POST /__mock/bots/<bot>/updates` | queues any Update object as it is |

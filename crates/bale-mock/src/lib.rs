@@ -32,13 +32,16 @@
 //! - [`fault`]: [`Fault`], the ways an answer can be broken on the socket.
 //! - [`request`]: reading the path's token and method and the parameters (query string,
 //!   urlencoded, JSON, multipart).
-//! - `methods`: one file per Bot API method (`get_me`, `log_out`, `close`).
+//! - `methods`: one file per Bot API method (`get_me`, `log_out`, `close`, `send_photo`, …;
+//!   `upload` holds what the send-a-file methods share).
+//! - [`media`]: a kept file as the objects a message carries.
 //! - [`control`]: the control API under `/__mock/` (reset, scenario, clock, bots, journal).
 //! - [`scenario`]: [`Scenario`] files: parsing, validation with positions, the shipped ones.
 //! - [`engine`]: a scenario at run time: rule matching, counters, rate-limit buckets.
 //! - [`state`]: per-bot instance lifecycle (running, logged out, closed).
 //! - [`clock`]: [`Clock`], the server time every rule reads, movable by tests.
 //! - [`journal`]: the bounded request journal.
+//! - [`files`]: the file store (uploads and files users send), bounded in bytes and count.
 //! - [`config`]: [`Config`], the server options.
 //! - [`testing`]: [`MockServer`], the test handle.
 
@@ -54,9 +57,11 @@ pub mod conversation;
 pub mod decode;
 pub mod engine;
 pub mod fault;
+pub mod files;
 pub mod inbox;
 pub mod journal;
 mod markup;
+pub mod media;
 mod members;
 mod methods;
 pub mod people;

@@ -9,11 +9,16 @@ use bale_api::text::find_entities;
 use bale_api::{BotId, CallbackQuery, Chat, ChatId, ChatType, Message, User};
 use serde::{Deserialize, Serialize};
 
+use base64::alphabet;
+use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
+use base64::Engine;
+
 use crate::conversation::{CallbackRecord, Sender, Stored};
-use crate::markup;
+use crate::files::{FileKind, NewFile};
 use crate::route::Mock;
 use crate::scenario::Scenario;
 use crate::world::{GroupChat, MemberStatus, WorldError};
+use crate::{markup, media};
 
 /// Why the world refused what a test asked.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
@@ -88,14 +93,24 @@ pub struct ChatSpec {
     pub bots: Vec<MemberSpec>,
 }
 
-/// A user writing to a bot.
-#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+/// A user writing to a bot: a text, or a document or photo with an optional caption.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct UserMessage {
     /// The user's id (made on first use).
     pub from: i64,
-    /// The text.
-    pub text: String,
+    /// The text of a text message.
+    #[serde(default)]
+    pub text: Option<String>,
+    /// A file the user sends.
+    #[serde(default)]
+    pub document: Option<UserDocument>,
+    /// A photo the user sends.
+    #[serde(default)]
+    pub photo: Option<UserPhoto>,
+    /// The caption of a document or photo.
+    #[serde(default)]
+    pub caption: Option<String>,
     /// The chat: the user's private chat with the bot when absent.
     #[serde(default)]
     pub chat: Option<ChatId>,
@@ -103,6 +118,97 @@ pub struct UserMessage {
     #[serde(default)]
     pub reply_to_message_id: Option<i64>,
 }
+
+/// A file a user sends; it goes into the file store, owned by the bot it is sent to.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UserDocument {
+    /// Its name.
+    #[serde(default)]
+    pub file_name: Option<String>,
+    /// Its MIME type (from the name's extension when absent).
+    #[serde(default)]
+    pub mime_type: Option<String>,
+    /// The content, base64 (standard alphabet, padding optional).
+    pub content_base64: String,
+}
+
+/// A photo a user sends. The mock decodes no image: its size is what the test says, or
+/// the invented [`crate::media::INVENTED_PHOTO_SIZE`].
+#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UserPhoto {
+    /// The content, base64 (standard alphabet, padding optional).
+    pub content_base64: String,
+    /// Width in pixels.
+    #[serde(default)]
+    pub width: Option<u32>,
+    /// Height in pixels.
+    #[serde(default)]
+    pub height: Option<u32>,
+}
+
+/// What a user's message holds, checked before anything changes.
+enum Content {
+    Text(String),
+    File(NewFile, Option<String>),
+}
+
+impl UserMessage {
+    fn content(&self) -> Result<Content, PlayError> {
+        let refused = |text: &str| PlayError::Refused(text.to_owned());
+        let decode = |content: &str| {
+            BASE64
+                .decode(content.trim())
+                .map_err(|e| PlayError::Refused(format!("content_base64 is not base64: {e}")))
+        };
+        match (&self.text, &self.document, &self.photo) {
+            (Some(text), None, None) if self.caption.is_none() => Ok(Content::Text(text.clone())),
+            (None, Some(document), None) => {
+                let file_name = document.file_name.clone().filter(|n| !n.is_empty());
+                let mime_type = document.mime_type.clone().or_else(|| {
+                    file_name
+                        .as_deref()
+                        .and_then(|name| media::mime_type(name, None))
+                });
+                let file = NewFile {
+                    kind: FileKind::Document,
+                    file_name,
+                    mime_type,
+                    dimensions: (0, 0),
+                    bytes: decode(&document.content_base64)?.into(),
+                };
+                Ok(Content::File(file, self.caption.clone()))
+            }
+            (None, None, Some(photo)) => {
+                let (width, height) = media::INVENTED_PHOTO_SIZE;
+                let file = NewFile {
+                    kind: FileKind::Photo,
+                    file_name: None,
+                    mime_type: None,
+                    dimensions: (photo.width.unwrap_or(width), photo.height.unwrap_or(height)),
+                    bytes: decode(&photo.content_base64)?.into(),
+                };
+                Ok(Content::File(file, self.caption.clone()))
+            }
+            (None, None, None) => Err(refused(
+                "a message has a \"text\", a \"document\" or a \"photo\"",
+            )),
+            (Some(_), None, None) => Err(refused(
+                "a text message has no \"caption\": a caption goes with a document or a photo",
+            )),
+            _ => Err(refused(
+                "a message has one of \"text\", \"document\" and \"photo\"",
+            )),
+        }
+    }
+}
+
+/// Base64 as tests write it: the standard alphabet, with or without padding.
+const BASE64: GeneralPurpose = GeneralPurpose::new(
+    &alphabet::STANDARD,
+    GeneralPurposeConfig::new().with_decode_padding_mode(DecodePaddingMode::Indifferent),
+);
 
 /// A user pressing an inline button.
 #[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
@@ -247,6 +353,7 @@ impl Mock {
     /// A user writes to a bot: the message is kept in the bot's view of the chat and queued
     /// as an update (a leading `/command` gets its `bot_command` entity).
     pub fn user_writes(&self, bot: BotId, written: UserMessage) -> Result<Written, PlayError> {
+        let content = written.content()?;
         let limits = self.world().limits;
         let chat_id = written.chat.unwrap_or(written.from);
         let (user, chat, chat_message_id, bot_standing) = {
@@ -301,7 +408,11 @@ impl Mock {
                 }
                 None => None,
             };
-            let entities = find_entities(&written.text);
+            let said = match &content {
+                Content::Text(text) => text.as_str(),
+                Content::File(_, caption) => caption.as_deref().unwrap_or_default(),
+            };
+            let entities = find_entities(said);
             // Privacy mode: in groups a bot sees commands, replies to it, mentions of it,
             // and everything once it is an administrator.
             let sees = chat.kind == ChatType::Private
@@ -313,22 +424,39 @@ impl Mock {
                 || me
                     .username
                     .as_ref()
-                    .is_some_and(|name| written.text.contains(&format!("@{name}")));
+                    .is_some_and(|name| said.contains(&format!("@{name}")));
             conversation.open_chat(chat.id);
             let message_id = match chat_message_id {
                 Some(id) => id,
                 None => conversation.next_message_id(),
             };
-            let message = Message {
+            let mut message = Message {
                 message_id,
                 from: Some(user.plain()),
                 chat: Some(chat.clone()),
                 date,
                 reply_to_message,
-                text: Some(written.text.clone()),
-                entities,
                 ..Message::default()
             };
+            match content {
+                Content::Text(text) => {
+                    message.text = Some(text);
+                    message.entities = entities;
+                }
+                Content::File(file, caption) => {
+                    // The bot's server holds what its users send, seen by the bot or not.
+                    let kind = file.kind;
+                    let file = self.files().put(bot, file);
+                    match kind {
+                        FileKind::Photo => message.photo = media::photo(&file),
+                        _ => message.document = Some(media::document(&file)),
+                    }
+                    message.caption = caption.filter(|c| !c.is_empty());
+                    if message.caption.is_some() {
+                        message.caption_entities = entities;
+                    }
+                }
+            }
             if !sees {
                 return Ok(Written {
                     message,

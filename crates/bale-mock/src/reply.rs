@@ -9,13 +9,21 @@ use serde_json::Value;
 
 use crate::fault::Fault;
 
+/// The content type of every API and control answer.
+pub const JSON: &str = "application/json";
+
+/// The content type of a downloaded file.
+pub const OCTET_STREAM: &str = "application/octet-stream";
+
 /// One decided answer, ready for the wire.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Reply {
     /// The HTTP status.
     pub status: u16,
-    /// The JSON body.
+    /// The body: JSON, or a downloaded file's bytes.
     pub body: Bytes,
+    /// The body's `Content-Type`: `application/json` but for a download.
+    pub content_type: &'static str,
     /// Seconds for the `Retry-After` header, when positive.
     pub retry_after: Option<u64>,
     /// How long to wait before answering (slept outside every lock).
@@ -35,6 +43,7 @@ impl Reply {
         Reply {
             status: envelope.http_status(),
             body: Bytes::from(envelope.to_bytes()),
+            content_type: JSON,
             retry_after,
             delay: Duration::ZERO,
             fault: None,
@@ -59,6 +68,7 @@ impl Reply {
         Reply {
             status: 200,
             body: Bytes::from(body),
+            content_type: JSON,
             retry_after: None,
             delay: Duration::ZERO,
             fault: None,
@@ -70,6 +80,19 @@ impl Reply {
         Reply {
             status,
             body: Bytes::from(serde_json::to_vec(body).unwrap_or_default()),
+            content_type: JSON,
+            retry_after: None,
+            delay: Duration::ZERO,
+            fault: None,
+        }
+    }
+
+    /// A file download: its bytes as they are, `application/octet-stream`.
+    pub fn file(bytes: Bytes) -> Reply {
+        Reply {
+            status: 200,
+            body: bytes,
+            content_type: OCTET_STREAM,
             retry_after: None,
             delay: Duration::ZERO,
             fault: None,

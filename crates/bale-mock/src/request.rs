@@ -42,12 +42,29 @@ pub enum Param {
     /// A text value (a JSON non-string value is kept as its JSON text).
     Text(String),
     /// An uploaded file from a multipart part with a file name.
-    File {
-        /// The file name the client gave.
-        file_name: String,
-        /// The file's size in bytes.
-        size: usize,
-    },
+    File(Upload),
+}
+
+/// A file uploaded as a multipart part: its bytes are the part's, shared with the request
+/// body rather than copied. Its `Debug` shows the size, never the content.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Upload {
+    /// The file name the client gave.
+    pub file_name: String,
+    /// The part's own `Content-Type`, if it had one.
+    pub content_type: Option<String>,
+    /// The content.
+    pub bytes: Bytes,
+}
+
+impl std::fmt::Debug for Upload {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Upload")
+            .field("file_name", &self.file_name)
+            .field("content_type", &self.content_type)
+            .field("size", &self.bytes.len())
+            .finish()
+    }
 }
 
 /// A request's parameters in arrival order; lookups return the first occurrence.
@@ -59,6 +76,14 @@ impl Params {
     pub fn text(&self, name: &str) -> Option<&str> {
         self.0.iter().find_map(|(key, value)| match value {
             Param::Text(text) if key == name => Some(text.as_str()),
+            _ => None,
+        })
+    }
+
+    /// The first uploaded file named `name`.
+    pub fn file(&self, name: &str) -> Option<&Upload> {
+        self.0.iter().find_map(|(key, value)| match value {
+            Param::File(upload) if key == name => Some(upload),
             _ => None,
         })
     }
@@ -199,14 +224,16 @@ async fn read_multipart(
             )
         })?;
         let file_name = field.file_name().map(str::to_owned);
+        let content_type = field.content_type().map(ToString::to_string);
         let data = field.bytes().await.map_err(multipart_error)?;
         match file_name {
             Some(file_name) => params.push(
                 name,
-                Param::File {
+                Param::File(Upload {
                     file_name,
-                    size: data.len(),
-                },
+                    content_type,
+                    bytes: data,
+                }),
             ),
             None => {
                 text_len += data.len();
@@ -313,14 +340,12 @@ mod tests {
                     Content-Type: image/jpeg\r\n\r\nJPEGDATA\r\n--XX--\r\n";
         let params = parse(None, "multipart/form-data; boundary=XX", body).await;
         assert_eq!(params.text("chat_id"), Some("7"));
-        let file = params.iter().find(|(k, _)| *k == "photo").unwrap().1;
-        assert_eq!(
-            file,
-            &Param::File {
-                file_name: "a.jpg".into(),
-                size: 8
-            }
-        );
+        let file = params.file("photo").unwrap();
+        assert_eq!(file.file_name, "a.jpg");
+        assert_eq!(file.content_type.as_deref(), Some("image/jpeg"));
+        assert_eq!(&file.bytes[..], b"JPEGDATA");
+        assert_eq!(params.text("photo"), None);
+        assert!(!format!("{file:?}").contains("JPEGDATA"));
     }
 
     #[tokio::test]

@@ -22,6 +22,7 @@ use tokio_util::task::TaskTracker;
 use crate::control;
 use crate::engine::{Engine, RuleRequest};
 use crate::fault::Fault;
+use crate::files::Files;
 use crate::journal::{Journal, JournalEntry};
 use crate::methods::{self, Call, Outcome, Poll};
 pub use crate::raw_request::RawRequest;
@@ -44,6 +45,8 @@ pub struct Mock {
     engine: RwLock<Arc<Engine>>,
     bots: Bots,
     world: World,
+    /// Every bot's files.
+    files: Files,
     journal: Journal,
     paths: matchit::Router<Endpoint>,
     /// Turns true when the server shuts down: long polls answer, deliveries stop.
@@ -65,6 +68,8 @@ enum Endpoint {
     ApiNoToken,
     /// `/__mock/…`: the control API, routed by [`control`].
     Control,
+    /// `/file/bot<token>/<file_path or file_id>`: a download.
+    Download,
 }
 
 fn paths() -> matchit::Router<Endpoint> {
@@ -77,6 +82,7 @@ fn paths() -> matchit::Router<Endpoint> {
         ("/__mock", Endpoint::Control),
         ("/__mock/", Endpoint::Control),
         ("/__mock/{*control}", Endpoint::Control),
+        ("/file/bot{token}/{*file}", Endpoint::Download),
     ] {
         // The routes are fixed and known to be valid: a conflict is a bug caught by tests.
         if let Err(error) = router.insert(path, endpoint) {
@@ -98,8 +104,21 @@ fn target<'p>(paths: &matchit::Router<Endpoint>, path: &'p str) -> Option<Target
             token: Secret::default(),
             method,
         },
-        Endpoint::Control => return None,
+        Endpoint::Control | Endpoint::Download => return None,
     })
+}
+
+/// The token and the file a download path names: `/file/bot<token>/<file>`.
+fn download_target<'p>(
+    paths: &matchit::Router<Endpoint>,
+    path: &'p str,
+) -> Option<(Secret<&'p str>, &'p str)> {
+    let matched = paths.at(path).ok()?;
+    if *matched.value != Endpoint::Download {
+        return None;
+    }
+    let token = Secret::new(matched.params.get("token").unwrap_or_default());
+    Some((token, matched.params.get("file").unwrap_or_default()))
 }
 
 /// What was decided for one request, before it becomes a [`Reply`].
@@ -165,6 +184,7 @@ impl Mock {
         let engine = Engine::new(config.scenario.clone(), config.max_buckets);
         let bots = Bots::new(config.conversation_limits, config.max_bots);
         let world = World::new(config.world_limits);
+        let files = Files::new(config.file_limits);
         Arc::new_cyclic(|me| {
             let mock = Mock {
                 journal: Journal::new(config.journal_capacity, config.journal_bytes),
@@ -172,6 +192,7 @@ impl Mock {
                 engine: RwLock::new(Arc::new(engine)),
                 bots,
                 world,
+                files,
                 paths: paths(),
                 stopping: watch::Sender::new(false),
                 tasks: TaskTracker::new(),
@@ -188,10 +209,17 @@ impl Mock {
         &self.world
     }
 
-    /// Puts the scenario's bots, users, chats and memberships in place, after a reset.
+    /// Every bot's files.
+    pub fn files(&self) -> &Files {
+        &self.files
+    }
+
+    /// Puts the scenario's bots, users, chats and memberships in place, after a reset; the
+    /// files of the bots that were are forgotten with them.
     fn populate(&self, scenario: &Scenario) {
         self.bots.reset(scenario);
         self.world.clear();
+        self.files.clear();
         crate::people::populate(self, scenario);
     }
 
@@ -298,6 +326,9 @@ impl Mock {
         }
         let now = self.config.clock.now();
         let path = decode_path(request.uri.path());
+        if let Some((token, file)) = download_target(&self.paths, &path) {
+            return self.download(&request, token, file, now);
+        }
         let target = target(&self.paths, &path);
         let credentials = target.as_ref().map(|t| Credentials::read(t.token));
         let bot = credentials.as_ref().and_then(|c| c.bot);
@@ -514,6 +545,8 @@ impl Mock {
                 dialect,
                 state,
                 world: &self.world,
+                request: params,
+                files: &self.files,
             };
             let outcome =
                 methods::run(method, call, params).ok_or_else(ApiError::method_not_found)?;
@@ -523,6 +556,78 @@ impl Mock {
 }
 
 impl Mock {
+    /// Answers `/file/bot<token>/<file>`: the bytes of the file the bot has under that
+    /// `file_path` or `file_id`, else 404 `Not Found` (tdlib's answer to every path it does
+    /// not serve) — for an unknown token, another bot's file or a forgotten one alike. A
+    /// download launches no bot and passes no scenario rule; it is journaled as
+    /// `<download>` with the file it asked for, never the token or the bytes.
+    fn download(
+        &self,
+        request: &RawRequest,
+        token: Secret<&str>,
+        file: &str,
+        now: Duration,
+    ) -> Reply {
+        let credentials = Credentials::read(token);
+        let found = check_request_line(request).ok().and_then(|()| {
+            let _step = self.step();
+            let bot = self.owner(&credentials)?;
+            self.files.download(bot, file)
+        });
+        let (reply, status, description) = match found {
+            Some((_, bytes)) => (Reply::file(bytes), 200, None),
+            None => {
+                let error = match check_request_line(request) {
+                    Err(error) => error,
+                    Ok(()) => ApiError::not_found(),
+                };
+                let description = error.description.clone();
+                let status = error.error_code;
+                (
+                    Reply::api(&Envelope::<()>::Err(error)),
+                    status,
+                    Some(description),
+                )
+            }
+        };
+        let raw = credentials.raw.expose();
+        let mut params = serde_json::Map::new();
+        params.insert(
+            "file".into(),
+            serde_json::Value::String(journal_method(file, raw)),
+        );
+        self.journal.record(JournalEntry {
+            seq: self.journal.reserve(),
+            at_ms: u64::try_from(now.as_millis()).unwrap_or(u64::MAX),
+            bot_id: credentials.bot,
+            http_method: request.http_method.clone(),
+            method: DOWNLOAD.to_owned(),
+            params,
+            status: Some(status),
+            description,
+            rule: None,
+            fault: None,
+        });
+        reply
+    }
+
+    /// The bot a download's token names, if the token is that bot's: well formed, the
+    /// scenario's for a declared bot, and the one the bot was first seen with.
+    fn owner(&self, credentials: &Credentials<'_>) -> Option<BotId> {
+        let bot = credentials.checked.ok()?;
+        let engine = self.engine();
+        let scenario = engine.scenario();
+        match scenario.bot(bot) {
+            Some(spec) if spec.token.expose() != credentials.raw.expose() => return None,
+            None if scenario.unknown_tokens == UnknownTokens::Reject => return None,
+            _ => {}
+        }
+        self.bots
+            .with_existing(bot, |state| state.holds(credentials.raw.expose()))
+            .filter(|holds| *holds)
+            .map(|_| bot)
+    }
+
     /// Awaits a parked long poll: its updates when they come, an empty list when its time
     /// is up on the server clock or the server shuts down, or its conflict.
     async fn wait(&self, mut poll: Poll) -> Envelope<Box<RawValue>> {
@@ -615,6 +720,9 @@ fn check_request_line(request: &RawRequest) -> Result<(), ApiError> {
     Ok(())
 }
 
+/// The journal's method name for a file download.
+pub const DOWNLOAD: &str = "<download>";
+
 /// The method name as logged and journaled. A method segment with a `:` is no method name
 /// but most likely a misplaced token (`/bot/<token>/getMe`), so it is never written out;
 /// nor is the request's token, or its secret, in any other.
@@ -641,6 +749,14 @@ mod tests {
         assert_eq!(at("/bot/1:abc/getMe"), Some(("", "1:abc/getMe")));
         assert_eq!(at("/bot1:abc"), None);
         assert_eq!(at("/file/bot1:abc/x"), None);
+        let download = |path| download_target(&paths, path).map(|(t, f)| (t.into_exposed(), f));
+        assert_eq!(
+            download("/file/bot1:abc/documents/file_0.txt"),
+            Some(("1:abc", "documents/file_0.txt"))
+        );
+        assert_eq!(download("/file/bot1:abc/BQAC"), Some(("1:abc", "BQAC")));
+        assert_eq!(download("/file/bot1:abc/"), None);
+        assert_eq!(download("/bot1:abc/getMe"), None);
         assert_eq!(at("/"), None);
         assert_eq!(at("//bot1:abc/getMe"), None);
     }

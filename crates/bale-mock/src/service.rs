@@ -92,14 +92,15 @@ where
 }
 
 /// The HTTP response for a reply: tdlib's headers in tdlib's order (`Connection`,
-/// `Content-Type`, `Retry-After` when positive, `Content-Length`). The reply's delay and
+/// `Content-Type` — JSON, or a download's `application/octet-stream` — `Retry-After` when
+/// positive, `Content-Length`). The reply's delay and
 /// fault are not applied here (they are the transport's).
 pub fn to_response(reply: &Reply) -> Response<Full<Bytes>> {
     let status = StatusCode::from_u16(reply.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     let mut response = Response::builder()
         .status(status)
         .header(CONNECTION, HeaderValue::from_static("keep-alive"))
-        .header(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+        .header(CONTENT_TYPE, HeaderValue::from_static(reply.content_type));
     if let Some(seconds) = reply.retry_after {
         response = response.header(RETRY_AFTER, seconds);
     }

@@ -102,14 +102,24 @@ pub struct BotStatus {
     pub polling: bool,
 }
 
+fn token_hash(token: &str) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    token.hash(&mut hasher);
+    hasher.finish()
+}
+
 impl Bot {
     /// Whether `token` may act as this bot: the first token seen for a bot id claims it.
     pub fn claim(&mut self, token: &str) -> bool {
-        use std::hash::{Hash, Hasher};
-        let mut hasher = std::collections::hash_map::DefaultHasher::new();
-        token.hash(&mut hasher);
-        let hash = hasher.finish();
+        let hash = token_hash(token);
         *self.token_hash.get_or_insert(hash) == hash
+    }
+
+    /// Whether `token` is the one that claimed this bot (claiming nothing: a download must
+    /// not decide which token a bot has).
+    pub fn holds(&self, token: &str) -> bool {
+        self.token_hash == Some(token_hash(token))
     }
 
     /// The bot at a glance.

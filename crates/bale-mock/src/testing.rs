@@ -278,9 +278,8 @@ impl MockServer {
             bot,
             UserMessage {
                 from: user,
-                text: text.to_owned(),
-                chat: None,
-                reply_to_message_id: None,
+                text: Some(text.to_owned()),
+                ..UserMessage::default()
             },
         )
     }

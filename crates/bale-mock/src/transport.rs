@@ -296,6 +296,7 @@ fn malformed_json(reply: &Reply) -> Response<Full<Bytes>> {
     to_response(&Reply {
         status: 200,
         body: broken.freeze(),
+        content_type: crate::reply::JSON,
         retry_after: None,
         delay: Duration::ZERO,
         fault: None,

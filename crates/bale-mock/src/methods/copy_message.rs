@@ -78,6 +78,13 @@ pub(super) fn run(mut call: Call<'_>, p: Params) -> Result {
         entities: original.entities.clone(),
         caption: original.caption.clone(),
         caption_entities: original.caption_entities.clone(),
+        animation: original.animation.clone(),
+        audio: original.audio.clone(),
+        document: original.document.clone(),
+        photo: original.photo.clone(),
+        sticker: original.sticker.clone(),
+        video: original.video.clone(),
+        voice: original.voice.clone(),
         contact: original.contact.clone(),
         location: original.location.clone(),
         reply_to_message,
@@ -86,8 +93,11 @@ pub(super) fn run(mut call: Call<'_>, p: Params) -> Result {
         ..Message::default()
     };
     if let Some(caption) = p.caption.as_deref() {
-        let is_media =
-            message.text.is_none() && message.location.is_none() && message.contact.is_none();
+        // Stickers, like text, locations and contacts, have no caption.
+        let is_media = message.text.is_none()
+            && message.location.is_none()
+            && message.contact.is_none()
+            && message.sticker.is_none();
         if is_media {
             if caption.is_empty() {
                 message.caption = None;

@@ -37,8 +37,12 @@ pub(super) fn run(mut call: Call<'_>, p: Params) -> Result {
         p.message_id,
         p.inline_message_id.as_deref(),
     )?;
-    // Text, locations and contacts cannot have captions.
-    if message.text.is_some() || message.location.is_some() || message.contact.is_some() {
+    // Text, locations, contacts and stickers cannot have captions.
+    if message.text.is_some()
+        || message.location.is_some()
+        || message.contact.is_some()
+        || message.sticker.is_some()
+    {
         return Err(ApiError::new(
             400,
             "Bad Request: there is no caption in the message to edit",

@@ -29,6 +29,8 @@ pub(super) fn run(mut call: Call<'_>, p: Params) -> Result {
     let mut message = original.clone();
     message.reply_to_message = None;
     message.edit_date = None;
+    // A message forwarded alone is no longer part of an album.
+    message.media_group_id = None;
     message.has_protected_content = p.protect_content;
     if message.forward_origin.is_none() {
         let origin = match (&original.from, &original.sender_chat) {

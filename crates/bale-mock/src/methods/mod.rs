@@ -19,22 +19,33 @@ mod get_chat;
 mod get_chat_administrators;
 mod get_chat_member;
 mod get_chat_member_count;
+mod get_file;
 mod get_me;
 mod get_updates;
 mod get_webhook_info;
 mod leave_chat;
 mod log_out;
+mod send_animation;
+mod send_audio;
 mod send_chat_action;
 mod send_contact;
+mod send_document;
 mod send_location;
+mod send_media_group;
 mod send_message;
+mod send_photo;
+mod send_sticker;
+mod send_video;
+mod send_voice;
 mod set_webhook;
+mod upload;
 
 use std::time::Duration;
 
 use bale_api::{ApiError, BotId, Dialect, Method, User};
 use serde_json::value::RawValue;
 
+use crate::files::Files;
 use crate::request::Params;
 use crate::scenario::BotSpec;
 use crate::state::Bot;
@@ -63,6 +74,10 @@ pub(crate) struct Call<'a> {
     pub state: &'a mut Bot,
     /// Users and group chats.
     pub world: &'a World,
+    /// The request's parameters as read: the files it uploads.
+    pub request: &'a Params,
+    /// Every bot's files.
+    pub files: &'a Files,
 }
 
 impl Call<'_> {
@@ -165,6 +180,15 @@ table! {
     GetChatMemberCount => get_chat_member_count,
     GetChatMembersCount => get_chat_member_count,
     LeaveChat => leave_chat,
+    SendPhoto => send_photo,
+    SendDocument => send_document,
+    SendAudio => send_audio,
+    SendVideo => send_video,
+    SendVoice => send_voice,
+    SendAnimation => send_animation,
+    SendSticker => send_sticker,
+    SendMediaGroup => send_media_group,
+    GetFile => get_file,
 }
 
 #[cfg(test)]

@@ -26,9 +26,9 @@ async fn paths_that_name_no_bot_are_not_found() {
 #[tokio::test]
 async fn unknown_methods_are_not_found_never_a_fake_success() {
     let server = MockServer::start();
-    // sendPhoto is in Bale's catalogue but not implemented yet: still never a fake success.
+    // sendInvoice is in Bale's catalogue but not implemented yet: still never a fake success.
     for method in [
-        "sendPhoto",
+        "sendInvoice",
         "getMe/extra",
         "",
         "..%2F..%2Fetc%2Fpasswd",

@@ -8,6 +8,7 @@ mod concurrency;
 mod control;
 mod conversations;
 mod errors;
+mod files;
 mod lifecycle;
 mod members;
 mod scenarios;

@@ -88,3 +88,52 @@ pub async fn control_post(server: &MockServer, path: &str, body: Value) -> (u16,
     let status = response.status().as_u16();
     (status, response.json().await.unwrap())
 }
+
+/// A file part of a multipart request: field name, file name, content type, bytes.
+pub struct Part<'a> {
+    pub field: &'a str,
+    pub file_name: &'a str,
+    pub content_type: &'a str,
+    pub bytes: Vec<u8>,
+}
+
+/// `POST /bot<token>/<method>` as `multipart/form-data`: text fields, then file parts.
+pub async fn upload(
+    server: &MockServer,
+    token: &str,
+    method: &str,
+    fields: &[(&str, &str)],
+    parts: Vec<Part<'_>>,
+) -> Answer {
+    let mut form = reqwest::multipart::Form::new();
+    for (name, value) in fields {
+        form = form.text(name.to_string(), value.to_string());
+    }
+    for part in parts {
+        let file = reqwest::multipart::Part::bytes(part.bytes)
+            .file_name(part.file_name.to_owned())
+            .mime_str(part.content_type)
+            .unwrap();
+        form = form.part(part.field.to_owned(), file);
+    }
+    let url = format!("{}/bot{token}/{method}", server.uri());
+    send(reqwest::Client::new().post(url).multipart(form)).await
+}
+
+/// What a download answered: status, headers and the raw body.
+pub struct Download {
+    pub status: u16,
+    pub headers: HeaderMap,
+    pub body: Vec<u8>,
+}
+
+/// `GET /file/bot<token>/<file>`.
+pub async fn download(server: &MockServer, token: &str, file: &str) -> Download {
+    let url = format!("{}/file/bot{token}/{file}", server.uri());
+    let response = reqwest::get(url).await.expect("request failed");
+    Download {
+        status: response.status().as_u16(),
+        headers: response.headers().clone(),
+        body: response.bytes().await.expect("body").to_vec(),
+    }
+}

@@ -1,0 +1,167 @@
+//! A kept file as the objects a message carries (`photo`, `document`, `audio`, …), and the
+//! MIME type a file is given.
+//!
+//! The mock decodes no media: a photo's size is what the sender said (a user's photo) or
+//! [`INVENTED_PHOTO_SIZE`] (a bot's), durations and video sizes are what the bot passed.
+
+use bale_api::{Animation, Audio, Document, PhotoSize, Sticker, Video, Voice};
+
+use crate::files::FileInfo;
+
+/// The width and height every photo a bot uploads is said to have: the mock cannot decode
+/// images (a documented divergence).
+pub const INVENTED_PHOTO_SIZE: (u32, u32) = (1280, 720);
+
+fn size(file: &FileInfo) -> Option<u64> {
+    u64::try_from(file.size).ok().filter(|size| *size > 0)
+}
+
+/// A photo's sizes: one, the file itself (the real server adds smaller thumbnails).
+pub fn photo(file: &FileInfo) -> Vec<PhotoSize> {
+    let (width, height) = file.dimensions;
+    vec![PhotoSize {
+        file_id: file.file_id.clone(),
+        file_unique_id: file.file_unique_id.clone(),
+        file_size: size(file),
+        width,
+        height,
+    }]
+}
+
+/// A general file.
+pub fn document(file: &FileInfo) -> Document {
+    Document {
+        file_name: file.file_name.clone(),
+        mime_type: file.mime_type.clone(),
+        file_id: file.file_id.clone(),
+        file_unique_id: file.file_unique_id.clone(),
+        file_size: size(file),
+    }
+}
+
+/// A music file with what the bot said of it.
+pub fn audio(
+    file: &FileInfo,
+    duration: u32,
+    title: Option<String>,
+    performer: Option<String>,
+) -> Audio {
+    Audio {
+        duration,
+        file_name: file.file_name.clone(),
+        mime_type: file.mime_type.clone(),
+        title,
+        performer,
+        file_id: file.file_id.clone(),
+        file_unique_id: file.file_unique_id.clone(),
+        file_size: size(file),
+    }
+}
+
+/// A video with what the bot said of it.
+pub fn video(file: &FileInfo, duration: u32, (width, height): (u32, u32)) -> Video {
+    Video {
+        duration,
+        width,
+        height,
+        file_name: file.file_name.clone(),
+        mime_type: file.mime_type.clone(),
+        file_id: file.file_id.clone(),
+        file_unique_id: file.file_unique_id.clone(),
+        file_size: size(file),
+    }
+}
+
+/// A voice note.
+pub fn voice(file: &FileInfo, duration: u32) -> Voice {
+    Voice {
+        duration,
+        mime_type: file.mime_type.clone(),
+        file_id: file.file_id.clone(),
+        file_unique_id: file.file_unique_id.clone(),
+        file_size: size(file),
+    }
+}
+
+/// An animation with what the bot said of it.
+pub fn animation(file: &FileInfo, duration: u32, (width, height): (u32, u32)) -> Animation {
+    Animation {
+        file_name: file.file_name.clone(),
+        mime_type: file.mime_type.clone(),
+        duration,
+        width,
+        height,
+        file_id: file.file_id.clone(),
+        file_unique_id: file.file_unique_id.clone(),
+        file_size: size(file),
+    }
+}
+
+/// The width and height every sticker is said to have (Telegram's stickers are 512 on
+/// their longer side).
+pub const STICKER_SIZE: (u32, u32) = (512, 512);
+
+/// A regular sticker: `.tgs` is animated, `.webm` a video sticker, anything else static.
+pub fn sticker(file: &FileInfo, emoji: Option<String>) -> Sticker {
+    let extension = file.file_path.rsplit_once('.').map(|(_, e)| e);
+    Sticker {
+        width: STICKER_SIZE.0,
+        height: STICKER_SIZE.1,
+        emoji,
+        is_animated: extension == Some("tgs"),
+        is_video: extension == Some("webm"),
+        kind: "regular".into(),
+        file_id: file.file_id.clone(),
+        file_unique_id: file.file_unique_id.clone(),
+        file_size: size(file),
+    }
+}
+
+/// The MIME type of a file: from its name's extension, as tdlib does, else the type the
+/// uploader declared (unless it is the uninformative `application/octet-stream`).
+pub fn mime_type(file_name: &str, declared: Option<&str>) -> Option<String> {
+    let extension = file_name
+        .rsplit_once('.')
+        .map(|(_, e)| e.to_ascii_lowercase());
+    let known = match extension.as_deref() {
+        Some("txt") => Some("text/plain"),
+        Some("csv") => Some("text/csv"),
+        Some("html" | "htm") => Some("text/html"),
+        Some("json") => Some("application/json"),
+        Some("pdf") => Some("application/pdf"),
+        Some("zip") => Some("application/zip"),
+        Some("jpg" | "jpeg") => Some("image/jpeg"),
+        Some("png") => Some("image/png"),
+        Some("gif") => Some("image/gif"),
+        Some("webp") => Some("image/webp"),
+        Some("mp3") => Some("audio/mpeg"),
+        Some("ogg" | "oga" | "opus") => Some("audio/ogg"),
+        Some("mp4") => Some("video/mp4"),
+        Some("webm") => Some("video/webm"),
+        Some("tgs") => Some("application/x-tgsticker"),
+        _ => None,
+    };
+    known.map(str::to_owned).or_else(|| {
+        declared
+            .map(str::trim)
+            .filter(|t| !t.is_empty() && !t.eq_ignore_ascii_case("application/octet-stream"))
+            .filter(|t| t.len() <= 128 && t.bytes().all(|b| b.is_ascii_graphic()))
+            .map(str::to_owned)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn mime_types() {
+        assert_eq!(mime_type("a.TXT", None).as_deref(), Some("text/plain"));
+        assert_eq!(
+            mime_type("a.bin", Some("application/x-thing")).as_deref(),
+            Some("application/x-thing")
+        );
+        assert_eq!(mime_type("a", Some("application/octet-stream")), None);
+        assert_eq!(mime_type("a", Some("bad type\r\nx: y")), None);
+    }
+}
