@@ -269,6 +269,18 @@ pub struct Message {
     /// A shared location.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub location: Option<Location>,
+    /// A member removed: tdlib writes the legacy `left_chat_participant` beside it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub left_chat_participant: Option<User>,
+    /// A member removed from the group.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub left_chat_member: Option<User>,
+    /// The chat's new title.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub new_chat_title: Option<String>,
+    /// The message that was pinned (its replies are not nested).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pinned_message: Option<Box<Message>>,
     /// An inline keyboard (other keyboards are never echoed).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reply_markup: Option<Value>,

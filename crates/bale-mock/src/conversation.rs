@@ -120,6 +120,9 @@ pub struct CallbackRecord {
     pub sent_at: std::time::Duration,
 }
 
+/// Pins a bot keeps per chat; pinning one more unpins the oldest.
+pub const MAX_PINS: usize = 100;
+
 /// One bot's view of its conversations.
 #[derive(Debug)]
 pub struct Conversation {
@@ -141,6 +144,9 @@ pub struct Conversation {
     webhook_generation: u64,
     callbacks: HashMap<String, CallbackRecord>,
     callback_order: VecDeque<String>,
+    /// Pinned messages by chat, oldest first (at most [`MAX_PINS`] a chat): in a basic group
+    /// each bot numbers the messages itself, so each keeps its own view of the pins.
+    pins: HashMap<ChatId, Vec<i64>>,
     rng: SplitMix64,
     /// Bumped on every new update and every change of a message, so that long polls and
     /// transcript waits wake without polling.
@@ -162,9 +168,40 @@ impl Conversation {
             webhook_generation: 0,
             callbacks: HashMap::new(),
             callback_order: VecDeque::new(),
+            pins: HashMap::new(),
             rng: SplitMix64::seed_from_u64(seed),
             activity: watch::Sender::new(0),
         }
+    }
+
+    /// Pins `message` in `chat` (again: it becomes the newest pin).
+    pub fn pin(&mut self, chat: ChatId, message: i64) {
+        let pins = self.pins.entry(chat).or_default();
+        pins.retain(|pinned| *pinned != message);
+        pins.push(message);
+        if pins.len() > MAX_PINS {
+            pins.remove(0);
+        }
+    }
+
+    /// Unpins `message`, or the newest pin when `None`; the message unpinned, if any.
+    pub fn unpin(&mut self, chat: ChatId, message: Option<i64>) -> Option<i64> {
+        let pins = self.pins.get_mut(&chat)?;
+        let at = match message {
+            Some(message) => pins.iter().position(|pinned| *pinned == message)?,
+            None => pins.len().checked_sub(1)?,
+        };
+        Some(pins.remove(at))
+    }
+
+    /// Unpins everything in `chat`.
+    pub fn unpin_all(&mut self, chat: ChatId) {
+        self.pins.remove(&chat);
+    }
+
+    /// The newest pin in `chat`.
+    pub fn pinned(&self, chat: ChatId) -> Option<i64> {
+        self.pins.get(&chat)?.last().copied()
     }
 
     /// A receiver woken by the next change.
@@ -175,6 +212,11 @@ impl Conversation {
     /// Wakes everyone waiting for a change.
     pub fn touch(&self) {
         self.activity.send_modify(|n| *n = n.wrapping_add(1));
+    }
+
+    /// A draw from the bot's seeded generator (invite link codes and the like).
+    pub fn draw(&mut self) -> u64 {
+        self.rng.next_u64()
     }
 
     /// The first update id of a fresh queue: random in `[2 000 001, 1 000 000 000]`, like

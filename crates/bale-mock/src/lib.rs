@@ -60,6 +60,7 @@ pub mod fault;
 pub mod files;
 pub mod inbox;
 pub mod journal;
+mod manage;
 mod markup;
 pub mod media;
 mod members;

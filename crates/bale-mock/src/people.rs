@@ -344,6 +344,7 @@ impl Mock {
                 description: spec.description.clone(),
                 members,
                 next_message_id: 1,
+                invite_links: Vec::new(),
             },
             &limits,
         )?;

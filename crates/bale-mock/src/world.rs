@@ -80,6 +80,32 @@ pub struct GroupChat {
     /// Supergroups and channels number their messages themselves (shared by every bot);
     /// basic groups take ids from each bot's own counter.
     pub next_message_id: i64,
+    /// Invite links made by bots, oldest first (at most [`MAX_INVITE_LINKS`]).
+    pub invite_links: Vec<InviteLink>,
+}
+
+/// Invite links a chat keeps; making one more forgets the oldest.
+pub const MAX_INVITE_LINKS: usize = 100;
+
+/// A chat invite link, as `ChatInviteLink` shows it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct InviteLink {
+    /// The link.
+    pub link: String,
+    /// The bot that made it.
+    pub creator: BotId,
+    /// Whether it is the chat's primary link (`exportChatInviteLink`).
+    pub primary: bool,
+    /// Whether it was revoked.
+    pub revoked: bool,
+    /// Its name.
+    pub name: Option<String>,
+    /// When it expires (Unix time).
+    pub expire_date: Option<i64>,
+    /// How many may join by it.
+    pub member_limit: Option<i64>,
+    /// Whether joining needs an administrator's approval.
+    pub creates_join_request: bool,
 }
 
 impl GroupChat {

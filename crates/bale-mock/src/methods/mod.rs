@@ -7,13 +7,16 @@
 //! lock is released ([`Outcome::Poll`]).
 
 mod answer_callback_query;
+mod ban_chat_member;
 mod close;
 mod copy_message;
+mod create_chat_invite_link;
 mod delete_message;
 mod delete_webhook;
 mod edit_message_caption;
 mod edit_message_reply_markup;
 mod edit_message_text;
+mod export_chat_invite_link;
 mod forward_message;
 mod get_chat;
 mod get_chat_administrators;
@@ -23,8 +26,13 @@ mod get_file;
 mod get_me;
 mod get_updates;
 mod get_webhook_info;
+mod invite_link;
 mod leave_chat;
 mod log_out;
+mod pin_chat_message;
+mod promote_chat_member;
+mod restrict_chat_member;
+mod revoke_chat_invite_link;
 mod send_animation;
 mod send_audio;
 mod send_chat_action;
@@ -37,7 +45,12 @@ mod send_photo;
 mod send_sticker;
 mod send_video;
 mod send_voice;
+mod set_chat_description;
+mod set_chat_title;
 mod set_webhook;
+mod unban_chat_member;
+mod unpin_all_chat_messages;
+mod unpin_chat_message;
 mod upload;
 
 use std::time::Duration;
@@ -189,6 +202,18 @@ table! {
     SendSticker => send_sticker,
     SendMediaGroup => send_media_group,
     GetFile => get_file,
+    BanChatMember => ban_chat_member,
+    UnbanChatMember => unban_chat_member,
+    RestrictChatMember => restrict_chat_member,
+    PromoteChatMember => promote_chat_member,
+    SetChatTitle => set_chat_title,
+    SetChatDescription => set_chat_description,
+    PinChatMessage => pin_chat_message,
+    UnpinChatMessage => unpin_chat_message,
+    UnpinAllChatMessages => unpin_all_chat_messages,
+    ExportChatInviteLink => export_chat_invite_link,
+    CreateChatInviteLink => create_chat_invite_link,
+    RevokeChatInviteLink => revoke_chat_invite_link,
 }
 
 #[cfg(test)]

@@ -10,6 +10,7 @@ mod conversations;
 mod errors;
 mod files;
 mod lifecycle;
+mod manage;
 mod members;
 mod scenarios;
 mod secrets;
