@@ -278,6 +278,12 @@ pub struct Message {
     /// The chat's new title.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub new_chat_title: Option<String>,
+    /// The chat's new photo.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub new_chat_photo: Vec<crate::PhotoSize>,
+    /// The chat's photo was deleted.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub delete_chat_photo: bool,
     /// The message that was pinned (its replies are not nested).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pinned_message: Option<Box<Message>>,

@@ -345,6 +345,7 @@ impl Mock {
                 members,
                 next_message_id: 1,
                 invite_links: Vec::new(),
+                photo: None,
             },
             &limits,
         )?;

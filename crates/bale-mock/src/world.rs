@@ -82,6 +82,8 @@ pub struct GroupChat {
     pub next_message_id: i64,
     /// Invite links made by bots, oldest first (at most [`MAX_INVITE_LINKS`]).
     pub invite_links: Vec<InviteLink>,
+    /// The chat's photo, as the bot that set it uploaded it.
+    pub photo: Option<crate::files::FileInfo>,
 }
 
 /// Invite links a chat keeps; making one more forgets the oldest.

@@ -11,6 +11,7 @@ mod ban_chat_member;
 mod close;
 mod copy_message;
 mod create_chat_invite_link;
+mod delete_chat_photo;
 mod delete_message;
 mod delete_webhook;
 mod edit_message_caption;
@@ -46,6 +47,7 @@ mod send_sticker;
 mod send_video;
 mod send_voice;
 mod set_chat_description;
+mod set_chat_photo;
 mod set_chat_title;
 mod set_webhook;
 mod unban_chat_member;
@@ -214,6 +216,8 @@ table! {
     ExportChatInviteLink => export_chat_invite_link,
     CreateChatInviteLink => create_chat_invite_link,
     RevokeChatInviteLink => revoke_chat_invite_link,
+    SetChatPhoto => set_chat_photo,
+    DeleteChatPhoto => delete_chat_photo,
 }
 
 #[cfg(test)]

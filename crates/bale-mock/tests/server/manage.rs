@@ -425,3 +425,93 @@ async fn invite_links_are_made_listed_and_revoked() {
         "Bad Request: not enough rights to manage chat invite link"
     );
 }
+
+#[tokio::test]
+async fn a_chat_photo_is_uploaded_shown_and_deleted() {
+    let server = MockServer::start();
+    let group = chat(&server, "group", "administrator").await;
+    let url = format!("{}/bot{TOKEN}/setChatPhoto", server.uri());
+    let upload = |photo: reqwest::multipart::Part| {
+        let form = reqwest::multipart::Form::new()
+            .text("chat_id", group.to_string())
+            .part("photo", photo);
+        reqwest::Client::new().post(&url).multipart(form).send()
+    };
+    let answer =
+        upload(reqwest::multipart::Part::bytes(vec![0xFF, 0xD8, 0xFF]).file_name("logo.jpg"))
+            .await
+            .unwrap();
+    assert_eq!(answer.status(), 200);
+    let info = call(&server, "getChat", json!({"chat_id": group})).await;
+    let photo = &info["photo"];
+    assert_eq!(photo["small_file_id"], photo["big_file_id"]);
+    let keys: Vec<&str> = info
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
+    let at = |key: &str| keys.iter().position(|k| *k == key).unwrap();
+    assert!(at("accepted_gift_types") < at("photo") && at("photo") < at("max_reaction_count"));
+    let file = call(&server, "getFile", json!({"file_id": photo["big_file_id"]})).await;
+    assert_eq!(file["file_size"], 3);
+    let last = transcript(&server, group).await.pop().unwrap();
+    assert_eq!(last["new_chat_photo"][0]["file_id"], photo["big_file_id"]);
+
+    assert_eq!(
+        refused(
+            &server,
+            "setChatPhoto",
+            json!({"chat_id": group, "photo": "AgACAgIAAx"})
+        )
+        .await,
+        "Bad Request: photo must be uploaded as an InputFile"
+    );
+    assert_eq!(
+        refused(&server, "setChatPhoto", json!({"chat_id": group})).await,
+        "Bad Request: there is no photo in the request"
+    );
+    assert_eq!(
+        call(&server, "deleteChatPhoto", json!({"chat_id": group})).await,
+        json!(true)
+    );
+    assert_eq!(
+        call(&server, "getChat", json!({"chat_id": group}))
+            .await
+            .get("photo"),
+        None
+    );
+    assert_eq!(
+        transcript(&server, group).await.pop().unwrap()["delete_chat_photo"],
+        true
+    );
+    assert_eq!(
+        refused(&server, "deleteChatPhoto", json!({"chat_id": group})).await,
+        "Bad Request: CHAT_NOT_MODIFIED"
+    );
+}
+
+#[tokio::test]
+async fn get_chat_shows_the_newest_pin() {
+    let server = MockServer::start();
+    let group = chat(&server, "supergroup", "administrator").await;
+    for text in ["first", "second"] {
+        let sent = call(
+            &server,
+            "sendMessage",
+            json!({"chat_id": group, "text": text}),
+        )
+        .await;
+        call(
+            &server,
+            "pinChatMessage",
+            json!({"chat_id": group, "message_id": sent["message_id"]}),
+        )
+        .await;
+    }
+    let info = call(&server, "getChat", json!({"chat_id": group})).await;
+    assert_eq!(info["pinned_message"]["text"], "second");
+    call(&server, "unpinChatMessage", json!({"chat_id": group})).await;
+    let info = call(&server, "getChat", json!({"chat_id": group})).await;
+    assert_eq!(info["pinned_message"]["text"], "first");
+}
