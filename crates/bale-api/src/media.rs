@@ -148,6 +148,9 @@ pub struct Sticker {
     /// The emoji it stands for.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub emoji: Option<String>,
+    /// The set it belongs to, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub set_name: Option<String>,
     /// A `.tgs` animated sticker.
     #[serde(default)]
     pub is_animated: bool,

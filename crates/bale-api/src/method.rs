@@ -151,6 +151,8 @@ catalogue! {
     GetStickerSet = "getStickerSet",
     /// Deletes a sticker from its set.
     DeleteStickerFromSet = "deleteStickerFromSet",
+    /// `deleteStickerFromSet` under the name Balethon 1.1.0 sends (`deleteStickerToSet`).
+    DeleteStickerToSet = "deleteStickerToSet",
 }
 
 impl Method {

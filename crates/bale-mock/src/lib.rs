@@ -74,6 +74,7 @@ pub mod scenario;
 pub mod server;
 pub mod service;
 pub mod state;
+pub mod stickers;
 pub mod testing;
 pub mod tls;
 mod transport;

@@ -108,6 +108,7 @@ pub fn sticker(file: &FileInfo, emoji: Option<String>) -> Sticker {
         width: STICKER_SIZE.0,
         height: STICKER_SIZE.1,
         emoji,
+        set_name: None,
         is_animated: extension == Some("tgs"),
         is_video: extension == Some("webm"),
         kind: "regular".into(),

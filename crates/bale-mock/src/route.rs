@@ -47,6 +47,7 @@ pub struct Mock {
     world: World,
     /// Every bot's files.
     files: Files,
+    stickers: crate::stickers::StickerSets,
     journal: Journal,
     paths: matchit::Router<Endpoint>,
     /// Turns true when the server shuts down: long polls answer, deliveries stop.
@@ -193,6 +194,7 @@ impl Mock {
                 bots,
                 world,
                 files,
+                stickers: crate::stickers::StickerSets::default(),
                 paths: paths(),
                 stopping: watch::Sender::new(false),
                 tasks: TaskTracker::new(),
@@ -215,11 +217,12 @@ impl Mock {
     }
 
     /// Puts the scenario's bots, users, chats and memberships in place, after a reset; the
-    /// files of the bots that were are forgotten with them.
+    /// files and sticker sets of the bots that were are forgotten with them.
     fn populate(&self, scenario: &Scenario) {
         self.bots.reset(scenario);
         self.world.clear();
         self.files.clear();
+        self.stickers.clear();
         crate::people::populate(self, scenario);
     }
 
@@ -547,6 +550,7 @@ impl Mock {
                 world: &self.world,
                 request: params,
                 files: &self.files,
+                stickers: &self.stickers,
             };
             let outcome =
                 methods::run(method, call, params).ok_or_else(ApiError::method_not_found)?;

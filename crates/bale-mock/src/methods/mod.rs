@@ -6,13 +6,16 @@
 //! ([`Outcome::Done`]) or, for a long poll, with a wait that the router awaits after every
 //! lock is released ([`Outcome::Poll`]).
 
+mod add_sticker_to_set;
 mod answer_callback_query;
 mod ban_chat_member;
 mod close;
 mod copy_message;
 mod create_chat_invite_link;
+mod create_new_sticker_set;
 mod delete_chat_photo;
 mod delete_message;
+mod delete_sticker_from_set;
 mod delete_webhook;
 mod edit_message_caption;
 mod edit_message_reply_markup;
@@ -25,6 +28,7 @@ mod get_chat_member;
 mod get_chat_member_count;
 mod get_file;
 mod get_me;
+mod get_sticker_set;
 mod get_updates;
 mod get_webhook_info;
 mod invite_link;
@@ -50,10 +54,12 @@ mod set_chat_description;
 mod set_chat_photo;
 mod set_chat_title;
 mod set_webhook;
+mod sticker_input;
 mod unban_chat_member;
 mod unpin_all_chat_messages;
 mod unpin_chat_message;
 mod upload;
+mod upload_sticker_file;
 
 use std::time::Duration;
 
@@ -93,6 +99,8 @@ pub(crate) struct Call<'a> {
     pub request: &'a Params,
     /// Every bot's files.
     pub files: &'a Files,
+    /// Every sticker set.
+    pub stickers: &'a crate::stickers::StickerSets,
 }
 
 impl Call<'_> {
@@ -218,6 +226,12 @@ table! {
     RevokeChatInviteLink => revoke_chat_invite_link,
     SetChatPhoto => set_chat_photo,
     DeleteChatPhoto => delete_chat_photo,
+    UploadStickerFile => upload_sticker_file,
+    CreateNewStickerSet => create_new_sticker_set,
+    AddStickerToSet => add_sticker_to_set,
+    GetStickerSet => get_sticker_set,
+    DeleteStickerFromSet => delete_sticker_from_set,
+    DeleteStickerToSet => delete_sticker_from_set,
 }
 
 #[cfg(test)]

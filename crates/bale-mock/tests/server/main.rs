@@ -15,6 +15,7 @@ mod members;
 mod scenarios;
 mod secrets;
 mod shutdown;
+mod stickers;
 mod support;
 mod tls;
 mod webhooks;
