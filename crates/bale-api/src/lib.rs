@@ -19,6 +19,7 @@ pub mod entity;
 pub mod envelope;
 pub mod error;
 pub mod method;
+pub mod payment;
 pub mod redact;
 pub mod secret;
 pub mod text;
@@ -29,6 +30,9 @@ pub use entity::MessageEntity;
 pub use envelope::Envelope;
 pub use error::{ApiError, ApiErrorKind, Dialect, ResponseParameters};
 pub use method::Method;
+pub use payment::{
+    Invoice, LabeledPrice, PreCheckoutQuery, SuccessfulPayment, Transaction, TransactionStatus,
+};
 pub use secret::Secret;
 pub use token::{BotId, Token, TokenError};
 pub use types::{

@@ -5,7 +5,7 @@
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use crate::{BotId, MessageEntity};
+use crate::{BotId, Invoice, MessageEntity, PreCheckoutQuery, SuccessfulPayment};
 
 /// A chat or user identifier: a user's id is its private chat's id; basic groups are
 /// negative; supergroups and channels are `-100…`.
@@ -241,9 +241,15 @@ pub struct Message {
     /// A shared contact.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contact: Option<Contact>,
+    /// An invoice (`sendInvoice`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub invoice: Option<Invoice>,
     /// A shared location.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub location: Option<Location>,
+    /// The service message of a payment that went through.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub successful_payment: Option<SuccessfulPayment>,
     /// An inline keyboard (other keyboards are never echoed).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reply_markup: Option<Value>,
@@ -294,6 +300,9 @@ pub struct Update {
     /// An inline-button press.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub callback_query: Option<CallbackQuery>,
+    /// A user confirming a payment.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pre_checkout_query: Option<PreCheckoutQuery>,
 }
 
 /// `getWebhookInfo`'s result, keys in tdlib's order (`JsonWebhookInfo`).
