@@ -27,7 +27,7 @@ pub struct Config {
     pub scenario: Scenario,
     /// Serve HTTPS with this certificate; plain HTTP when `None` (the default).
     pub tls: Option<TlsSettings>,
-    /// What each bot keeps: messages, pending updates, callback queries.
+    /// What each bot keeps: messages, pending updates, callback queries, payments.
     pub conversation_limits: ConversationLimits,
     /// How many bots the server keeps; beyond it the least recently used is forgotten.
     pub max_bots: usize,
@@ -84,7 +84,7 @@ impl Default for Config {
 
 /// The limits `bale-mock serve --limit NAME=N` can set: name, what is bounded and what
 /// happens at the bound.
-pub const LIMITS: [(&str, &str); 10] = [
+pub const LIMITS: [(&str, &str); 11] = [
     ("bots", "bots kept; a new one beyond it makes the server forget the least recently used bot that the scenario did not declare and that holds no long poll"),
     ("buckets", "rate-limit buckets; beyond it idle (refilled) buckets are forgotten, then the least recently used tenth"),
     ("journal-entries", "journal entries; the oldest are dropped and counted"),
@@ -95,6 +95,7 @@ pub const LIMITS: [(&str, &str); 10] = [
     ("messages", "messages each bot keeps over all its chats; the oldest are forgotten (editing one then answers \"message to edit not found\")"),
     ("updates", "pending updates per bot; newer ones are dropped, as the real server drops them"),
     ("callback-queries", "callback queries each bot remembers; the oldest are forgotten"),
+    ("payments", "invoices, and pre-checkout queries with their transactions, each bot remembers (each kind); the oldest are forgotten"),
 ];
 
 /// A `--limit` name that is not in [`LIMITS`].
@@ -123,6 +124,7 @@ impl Config {
             "messages" => &mut self.conversation_limits.messages,
             "updates" => &mut self.conversation_limits.updates,
             "callback-queries" => &mut self.conversation_limits.callback_queries,
+            "payments" => &mut self.conversation_limits.payments,
             _ => return None,
         })
     }

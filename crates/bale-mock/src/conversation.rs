@@ -19,6 +19,7 @@ use serde::Serialize;
 use tokio::sync::watch;
 
 use crate::inbox::{Inbox, DEFAULT_QUEUE_CAPACITY};
+use crate::payments::Payments;
 
 /// Caps on what one bot keeps.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -29,6 +30,8 @@ pub struct ConversationLimits {
     pub updates: usize,
     /// Callback queries remembered for `answerCallbackQuery` and the control API.
     pub callback_queries: usize,
+    /// Invoices, and pre-checkout queries (each a transaction), remembered for payments.
+    pub payments: usize,
 }
 
 impl Default for ConversationLimits {
@@ -37,6 +40,7 @@ impl Default for ConversationLimits {
             messages: 100_000,
             updates: DEFAULT_QUEUE_CAPACITY,
             callback_queries: 10_000,
+            payments: 10_000,
         }
     }
 }
@@ -141,6 +145,8 @@ pub struct Conversation {
     webhook_generation: u64,
     callbacks: HashMap<String, CallbackRecord>,
     callback_order: VecDeque<String>,
+    /// Invoices and pre-checkout queries.
+    pub payments: Payments,
     rng: SplitMix64,
     /// Bumped on every new update and every change of a message, so that long polls and
     /// transcript waits wake without polling.
@@ -162,6 +168,7 @@ impl Conversation {
             webhook_generation: 0,
             callbacks: HashMap::new(),
             callback_order: VecDeque::new(),
+            payments: Payments::new(limits.payments),
             rng: SplitMix64::seed_from_u64(seed),
             activity: watch::Sender::new(0),
         }

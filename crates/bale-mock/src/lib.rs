@@ -33,6 +33,7 @@
 //! - [`request`]: reading the path's token and method and the parameters (query string,
 //!   urlencoded, JSON, multipart).
 //! - `methods`: one file per Bot API method (`get_me`, `log_out`, `close`).
+//! - [`payments`]: what a bot keeps of its invoices and pre-checkout queries.
 //! - [`control`]: the control API under `/__mock/` (reset, scenario, clock, bots, journal).
 //! - [`scenario`]: [`Scenario`] files: parsing, validation with positions, the shipped ones.
 //! - [`engine`]: a scenario at run time: rule matching, counters, rate-limit buckets.
@@ -56,6 +57,7 @@ pub mod engine;
 pub mod fault;
 pub mod inbox;
 pub mod journal;
+pub mod payments;
 mod markup;
 mod members;
 mod methods;
