@@ -32,8 +32,10 @@
 //! - [`fault`]: [`Fault`], the ways an answer can be broken on the socket.
 //! - [`request`]: reading the path's token and method and the parameters (query string,
 //!   urlencoded, JSON, multipart).
-//! - `methods`: one file per Bot API method (`get_me`, `log_out`, `close`).
-//! - [`payments`]: what a bot keeps of its invoices and pre-checkout queries.
+//! - `methods`: one file per Bot API method (`get_me`, `log_out`, `close`, …).
+//! - `invoice`: the invoice parameters `sendInvoice` and `createInvoiceLink` share.
+//! - [`payments`]: what a bot keeps of its invoices and pre-checkout queries;
+//!   [`pay`]: a played user paying one.
 //! - [`control`]: the control API under `/__mock/` (reset, scenario, clock, bots, journal).
 //! - [`scenario`]: [`Scenario`] files: parsing, validation with positions, the shipped ones.
 //! - [`engine`]: a scenario at run time: rule matching, counters, rate-limit buckets.
@@ -56,11 +58,13 @@ pub mod decode;
 pub mod engine;
 pub mod fault;
 pub mod inbox;
+mod invoice;
 pub mod journal;
-pub mod payments;
 mod markup;
 mod members;
 mod methods;
+pub mod pay;
+pub mod payments;
 pub mod people;
 mod raw_request;
 pub mod reply;

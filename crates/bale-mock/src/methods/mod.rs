@@ -7,8 +7,12 @@
 //! lock is released ([`Outcome::Poll`]).
 
 mod answer_callback_query;
+mod answer_inline_query;
+mod answer_pre_checkout_query;
+mod ask_review;
 mod close;
 mod copy_message;
+mod create_invoice_link;
 mod delete_message;
 mod delete_webhook;
 mod edit_message_caption;
@@ -22,10 +26,13 @@ mod get_chat_member_count;
 mod get_me;
 mod get_updates;
 mod get_webhook_info;
+mod inquire_transaction;
+mod invite_user;
 mod leave_chat;
 mod log_out;
 mod send_chat_action;
 mod send_contact;
+mod send_invoice;
 mod send_location;
 mod send_message;
 mod set_webhook;
@@ -165,6 +172,13 @@ table! {
     GetChatMemberCount => get_chat_member_count,
     GetChatMembersCount => get_chat_member_count,
     LeaveChat => leave_chat,
+    AskReview => ask_review,
+    InviteUser => invite_user,
+    AnswerInlineQuery => answer_inline_query,
+    SendInvoice => send_invoice,
+    CreateInvoiceLink => create_invoice_link,
+    AnswerPreCheckoutQuery => answer_pre_checkout_query,
+    InquireTransaction => inquire_transaction,
 }
 
 #[cfg(test)]

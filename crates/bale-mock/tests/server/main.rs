@@ -10,6 +10,7 @@ mod conversations;
 mod errors;
 mod lifecycle;
 mod members;
+mod payments;
 mod scenarios;
 mod secrets;
 mod shutdown;
