@@ -22,6 +22,7 @@ pub mod envelope;
 pub mod error;
 pub mod media;
 pub mod method;
+pub mod payment;
 pub mod redact;
 pub mod secret;
 pub mod text;
@@ -33,6 +34,9 @@ pub use envelope::Envelope;
 pub use error::{ApiError, ApiErrorKind, Dialect, ResponseParameters};
 pub use media::{Animation, Audio, Document, File, PhotoSize, Sticker, Video, Voice};
 pub use method::Method;
+pub use payment::{
+    Invoice, LabeledPrice, PreCheckoutQuery, SuccessfulPayment, Transaction, TransactionStatus,
+};
 pub use secret::Secret;
 pub use token::{BotId, Token, TokenError};
 pub use types::{

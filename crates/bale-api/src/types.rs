@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::media::{Animation, Audio, Document, PhotoSize, Sticker, Video, Voice};
-use crate::{BotId, MessageEntity};
+use crate::{BotId, Invoice, MessageEntity, PreCheckoutQuery, SuccessfulPayment};
 
 /// A chat or user identifier: a user's id is its private chat's id; basic groups are
 /// negative; supergroups and channels are `-100…`.
@@ -266,6 +266,9 @@ pub struct Message {
     /// A shared contact.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contact: Option<Contact>,
+    /// An invoice (`sendInvoice`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub invoice: Option<Invoice>,
     /// A shared location.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub location: Option<Location>,
@@ -287,6 +290,9 @@ pub struct Message {
     /// The message that was pinned (its replies are not nested).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pinned_message: Option<Box<Message>>,
+    /// The service message of a payment that went through.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub successful_payment: Option<SuccessfulPayment>,
     /// An inline keyboard (other keyboards are never echoed).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reply_markup: Option<Value>,
@@ -337,6 +343,9 @@ pub struct Update {
     /// An inline-button press.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub callback_query: Option<CallbackQuery>,
+    /// A user confirming a payment.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pre_checkout_query: Option<PreCheckoutQuery>,
 }
 
 /// `getWebhookInfo`'s result, keys in tdlib's order (`JsonWebhookInfo`).

@@ -77,8 +77,8 @@ pub struct ServeArgs {
     #[arg(long, value_name = "SECONDS", default_value = "30", value_parser = seconds)]
     header_read_timeout: Duration,
     /// Sets a memory bound, repeatable: bots, buckets, journal-entries, journal-bytes, users,
-    /// chats, memberships, messages, updates, callback-queries (docs/security.md lists the
-    /// defaults and what happens at each).
+    /// chats, memberships, messages, updates, callback-queries, payments (docs/security.md
+    /// lists the defaults and what happens at each).
     #[arg(long = "limit", value_name = "NAME=N", value_parser = limit)]
     limits: Vec<(String, usize)>,
     /// Seconds a shutdown waits for in-flight requests, long polls and webhook deliveries;

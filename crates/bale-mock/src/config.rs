@@ -28,7 +28,7 @@ pub struct Config {
     pub scenario: Scenario,
     /// Serve HTTPS with this certificate; plain HTTP when `None` (the default).
     pub tls: Option<TlsSettings>,
-    /// What each bot keeps: messages, pending updates, callback queries.
+    /// What each bot keeps: messages, pending updates, callback queries, payments.
     pub conversation_limits: ConversationLimits,
     /// How many bots the server keeps; beyond it the least recently used is forgotten.
     pub max_bots: usize,
@@ -88,7 +88,7 @@ impl Default for Config {
 
 /// The limits `bale-mock serve --limit NAME=N` can set: name, what is bounded and what
 /// happens at the bound.
-pub const LIMITS: [(&str, &str); 12] = [
+pub const LIMITS: [(&str, &str); 13] = [
     ("bots", "bots kept; a new one beyond it makes the server forget the least recently used bot that the scenario did not declare and that holds no long poll"),
     ("buckets", "rate-limit buckets; beyond it idle (refilled) buckets are forgotten, then the least recently used tenth"),
     ("journal-entries", "journal entries; the oldest are dropped and counted"),
@@ -101,6 +101,7 @@ pub const LIMITS: [(&str, &str); 12] = [
     ("callback-queries", "callback queries each bot remembers; the oldest are forgotten"),
     ("files", "files in the file store, all bots together; the least recently used is forgotten (getFile of it then answers \"wrong file_id or the file is temporarily unavailable\")"),
     ("file-bytes", "bytes of file content in the store; the least recently used files are forgotten, and a file larger than the budget is not kept"),
+    ("payments", "invoices, and pre-checkout queries with their transactions, each bot remembers (each kind); the oldest are forgotten"),
 ];
 
 /// A `--limit` name that is not in [`LIMITS`].
@@ -131,6 +132,7 @@ impl Config {
             "callback-queries" => &mut self.conversation_limits.callback_queries,
             "files" => &mut self.file_limits.files,
             "file-bytes" => &mut self.file_limits.bytes,
+            "payments" => &mut self.conversation_limits.payments,
             _ => return None,
         })
     }

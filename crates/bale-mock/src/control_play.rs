@@ -7,6 +7,8 @@
 //! | `POST /__mock/bots/<bot>/messages` | a user writes or sends a file to the bot ([`UserMessage`]) |
 //! | `POST /__mock/bots/<bot>/callback_queries` | a user presses an inline button ([`ButtonPress`]) |
 //! | `GET /__mock/bots/<bot>/callback_queries/<id>` | the query and how the bot answered it |
+//! | `POST /__mock/bots/<bot>/payments` | a user pays an invoice ([`Payment`]) |
+//! | `GET /__mock/bots/<bot>/pre_checkout_queries/<id>` | the query, its answer, its transaction |
 //! | `POST /__mock/bots/<bot>/updates` | queues any Update object as it is |
 //! | `GET /__mock/bots/<bot>/chats/<chat>/messages?after=&from=&wait=` | the chat as the bot sees it |
 
@@ -17,6 +19,7 @@ use serde::de::DeserializeOwned;
 use serde_json::{json, Value};
 
 use crate::control::{error, ok, param};
+use crate::pay::Payment;
 use crate::people::{ButtonPress, ChatSpec, From, PlayError, UserMessage};
 use crate::reply::Reply;
 use crate::route::{Mock, RawRequest};
@@ -32,24 +35,31 @@ pub(crate) enum Play {
     Messages,
     CallbackQueries,
     CallbackQuery,
+    Payments,
+    PreCheckoutQuery,
     Updates,
     Transcript,
 }
 
 impl Play {
-    pub(crate) const PATHS: [(&'static str, Play); 7] = [
+    pub(crate) const PATHS: [(&'static str, Play); 9] = [
         ("/users", Play::Users),
         ("/chats", Play::Chats),
         ("/bots/{bot}/messages", Play::Messages),
         ("/bots/{bot}/callback_queries", Play::CallbackQueries),
         ("/bots/{bot}/callback_queries/{id}", Play::CallbackQuery),
+        ("/bots/{bot}/payments", Play::Payments),
+        (
+            "/bots/{bot}/pre_checkout_queries/{id}",
+            Play::PreCheckoutQuery,
+        ),
         ("/bots/{bot}/updates", Play::Updates),
         ("/bots/{bot}/chats/{chat}/messages", Play::Transcript),
     ];
 
     pub(crate) fn methods(self) -> &'static [&'static str] {
         match self {
-            Play::CallbackQuery | Play::Transcript => &["GET"],
+            Play::CallbackQuery | Play::PreCheckoutQuery | Play::Transcript => &["GET"],
             _ => &["POST"],
         }
     }
@@ -129,6 +139,20 @@ pub(crate) fn answer(
             match mock.callback_query(bot, id) {
                 Some(record) => played(Ok::<_, PlayError>(record), None),
                 None => error(404, format!("bot {bot} was sent no callback query {id}")),
+            }
+        }
+        Play::Payments => match body::<Payment>(request) {
+            Ok(payment) => played(mock.pay(bot, payment), None),
+            Err(reply) => reply,
+        },
+        Play::PreCheckoutQuery => {
+            let id = params.get("id").unwrap_or_default();
+            match mock.pre_checkout_query(bot, id) {
+                Some(view) => played(Ok::<_, PlayError>(view), None),
+                None => error(
+                    404,
+                    format!("bot {bot} was sent no pre-checkout query {id}"),
+                ),
             }
         }
         Play::Updates => match body::<Value>(request) {

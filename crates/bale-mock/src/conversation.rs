@@ -19,6 +19,7 @@ use serde::Serialize;
 use tokio::sync::watch;
 
 use crate::inbox::{Inbox, DEFAULT_QUEUE_CAPACITY};
+use crate::payments::Payments;
 
 /// Caps on what one bot keeps.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -29,6 +30,8 @@ pub struct ConversationLimits {
     pub updates: usize,
     /// Callback queries remembered for `answerCallbackQuery` and the control API.
     pub callback_queries: usize,
+    /// Invoices, and pre-checkout queries (each a transaction), remembered for payments.
+    pub payments: usize,
 }
 
 impl Default for ConversationLimits {
@@ -37,6 +40,7 @@ impl Default for ConversationLimits {
             messages: 100_000,
             updates: DEFAULT_QUEUE_CAPACITY,
             callback_queries: 10_000,
+            payments: 10_000,
         }
     }
 }
@@ -147,6 +151,8 @@ pub struct Conversation {
     /// Pinned messages by chat, oldest first (at most [`MAX_PINS`] a chat): in a basic group
     /// each bot numbers the messages itself, so each keeps its own view of the pins.
     pins: HashMap<ChatId, Vec<i64>>,
+    /// Invoices and pre-checkout queries.
+    pub payments: Payments,
     rng: SplitMix64,
     /// Bumped on every new update and every change of a message, so that long polls and
     /// transcript waits wake without polling.
@@ -169,6 +175,7 @@ impl Conversation {
             callbacks: HashMap::new(),
             callback_order: VecDeque::new(),
             pins: HashMap::new(),
+            payments: Payments::new(limits.payments),
             rng: SplitMix64::seed_from_u64(seed),
             activity: watch::Sender::new(0),
         }

@@ -35,6 +35,9 @@
 //! - `methods`: one file per Bot API method (`get_me`, `log_out`, `close`, `send_photo`, …;
 //!   `upload` holds what the send-a-file methods share).
 //! - [`media`]: a kept file as the objects a message carries.
+//! - `invoice`: the invoice parameters `sendInvoice` and `createInvoiceLink` share.
+//! - [`payments`]: what a bot keeps of its invoices and pre-checkout queries;
+//!   [`pay`]: a played user paying one.
 //! - [`control`]: the control API under `/__mock/` (reset, scenario, clock, bots, journal).
 //! - [`scenario`]: [`Scenario`] files: parsing, validation with positions, the shipped ones.
 //! - [`engine`]: a scenario at run time: rule matching, counters, rate-limit buckets.
@@ -59,12 +62,15 @@ pub mod engine;
 pub mod fault;
 pub mod files;
 pub mod inbox;
+mod invoice;
 pub mod journal;
 mod manage;
 mod markup;
 pub mod media;
 mod members;
 mod methods;
+pub mod pay;
+pub mod payments;
 pub mod people;
 mod raw_request;
 pub mod reply;

@@ -552,9 +552,7 @@ impl Mock {
                 files: &self.files,
                 stickers: &self.stickers,
             };
-            let outcome =
-                methods::run(method, call, params).ok_or_else(ApiError::method_not_found)?;
-            Ok(outcome?)
+            Ok(methods::run(method, call, params)?)
         })
     }
 }

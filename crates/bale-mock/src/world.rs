@@ -273,6 +273,30 @@ impl Directory {
         Ok(group)
     }
 
+    /// Makes `id` a member of group chat `chat` (whatever it was before), within the cap on
+    /// memberships; its old standing, if any.
+    pub fn add_member(
+        &mut self,
+        chat: ChatId,
+        id: i64,
+        limits: &WorldLimits,
+    ) -> Result<Option<MemberStatus>, WorldError> {
+        let total: usize = self.chats.values().map(|group| group.members.len()).sum();
+        let group = self
+            .chats
+            .get_mut(&chat)
+            .ok_or_else(|| WorldError::BadId(format!("no chat {chat}")))?;
+        let old = group.status(id);
+        if old.is_some_and(MemberStatus::is_member) {
+            return Ok(old);
+        }
+        if old.is_none() && total >= limits.memberships {
+            return Err(WorldError::TooManyMembers(limits.memberships));
+        }
+        group.members.insert(id, MemberStatus::Member);
+        Ok(old)
+    }
+
     fn fresh_user_id(&mut self) -> i64 {
         self.next_user = self.next_user.max(FIRST_USER_ID);
         while self.users.contains_key(&self.next_user) {

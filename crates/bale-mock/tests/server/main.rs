@@ -12,6 +12,7 @@ mod files;
 mod lifecycle;
 mod manage;
 mod members;
+mod payments;
 mod scenarios;
 mod secrets;
 mod shutdown;
