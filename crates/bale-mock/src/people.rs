@@ -44,19 +44,58 @@ impl PlayError {
     }
 }
 
-/// A member of a declared chat.
+/// A member of a declared chat: `{"user": 7001, "status": "creator"}` in `members`,
+/// `{"bot": 123, "status": "administrator"}` in `bots`; `{"id": …}`, or the bare id, is
+/// the user or the bot the list is of.
 #[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(try_from = "serde_json::Value")]
 pub struct MemberSpec {
     /// A user's id.
-    #[serde(default)]
     pub user: Option<i64>,
     /// A bot's id.
-    #[serde(default)]
     pub bot: Option<BotId>,
+    /// The id, when it does not say whose.
+    pub id: Option<i64>,
     /// Its standing (default `member`).
-    #[serde(default = "member")]
     pub status: MemberStatus,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct MemberObject {
+    #[serde(default)]
+    user: Option<i64>,
+    #[serde(default)]
+    bot: Option<BotId>,
+    #[serde(default)]
+    id: Option<i64>,
+    #[serde(default = "member")]
+    status: MemberStatus,
+}
+
+/// A bare id, or an object whose mistakes (an unknown field, a wrong status) are named.
+impl TryFrom<serde_json::Value> for MemberSpec {
+    type Error = String;
+
+    fn try_from(value: serde_json::Value) -> Result<MemberSpec, String> {
+        if let Some(id) = value.as_i64() {
+            return Ok(MemberSpec {
+                user: None,
+                bot: None,
+                id: Some(id),
+                status: MemberStatus::Member,
+            });
+        }
+        let object: MemberObject = serde_json::from_value(value).map_err(|e| {
+            format!("a member is an id or {{\"user\"|\"bot\"|\"id\": ID, \"status\": …}}: {e}")
+        })?;
+        Ok(MemberSpec {
+            user: object.user,
+            bot: object.bot,
+            id: object.id,
+            status: object.status,
+        })
+    }
 }
 
 fn member() -> MemberStatus {
@@ -300,7 +339,7 @@ impl Mock {
                 PlayError::Refused("a private chat names its user: \"user\": <id>".into())
             })?;
             let user = self.world().write().user_or_new(id, &limits)?;
-            for bot in spec.bots.iter().filter_map(|b| b.bot) {
+            for bot in spec.bots.iter().filter_map(|b| b.bot.or(b.id)) {
                 self.bots()
                     .with(bot, |state| state.conversation.open_chat(id));
             }
@@ -316,6 +355,7 @@ impl Mock {
         for member in &spec.members {
             let id = member
                 .user
+                .or(member.id)
                 .ok_or_else(|| PlayError::Refused("each of \"members\" names a \"user\"".into()))?;
             directory.user_or_new(id, &limits)?;
             members.insert(id, member.status);
@@ -323,6 +363,7 @@ impl Mock {
         for member in &spec.bots {
             let id = member
                 .bot
+                .or(member.id)
                 .ok_or_else(|| PlayError::Refused("each of \"bots\" names a \"bot\"".into()))?;
             members.insert(id, member.status);
         }

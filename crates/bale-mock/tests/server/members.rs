@@ -236,3 +236,39 @@ async fn a_bot_that_leaves_is_told_and_locked_out() {
         (400, "Bad Request: can't leave private chats".into())
     );
 }
+
+#[tokio::test]
+async fn members_may_be_named_by_bare_ids() {
+    let server = MockServer::start();
+    let (status, body) = control_post(
+        &server,
+        "chats",
+        json!({"type": "group", "title": "Short", "members": [OWNER, {"id": MEMBER}],
+               "bots": [{"id": BOT, "status": "administrator"}]}),
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    let group = body["chat"]["id"].as_i64().unwrap();
+    let count = api(
+        &server,
+        TOKEN,
+        "getChatMemberCount",
+        json!({"chat_id": group}),
+    )
+    .await;
+    assert_eq!(count.result().clone(), json!(3));
+    let (status, body) = control_post(
+        &server,
+        "chats",
+        json!({"type": "group", "title": "Bad", "members": [{"who": 1}]}),
+    )
+    .await;
+    assert_eq!(status, 400, "{body}");
+    assert!(
+        body["description"]
+            .as_str()
+            .unwrap()
+            .contains("unknown field `who`"),
+        "{body}"
+    );
+}
