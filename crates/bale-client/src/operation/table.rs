@@ -136,7 +136,7 @@ pub static NODE_OPERATIONS: [NodeOperation; 32] = [
     row(Message, "sendAnimation", Method::SendAnimation, Output::Result, DIFFERS),
     row(Message, "sendAudio", Method::SendAudio, Output::Result, DIFFERS),
     row(Message, "sendChatAction", Method::SendChatAction, ResultAs("successful"), SAME),
-    // The node sends reply_markup as it builds it; this client sends what is given.
+    // The node sends `reply_markup: true`; this client sends what is given.
     row(Message, "sendContact", Method::SendContact, Envelope, DIFFERS),
     row(Message, "sendDocument", Method::SendDocument, Output::Result, DIFFERS),
     row(Message, "sendLocation", Method::SendLocation, Output::Result, SAME),
