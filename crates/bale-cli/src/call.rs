@@ -1,12 +1,14 @@
 //! `bale-mock call <METHOD>`: run one operation the way the n8n BaleMessenger node does and
-//! print its output item as JSON on stdout (`{"logged_out":true}`, `{"closed":true}`, the
-//! User for getMe, the `result` otherwise). Errors go to stderr, with an exit code per kind.
+//! print its output item as JSON on stdout (`{"logged_out":true}`, `{"banned":true}`, the
+//! User for getMe, … as bale-client's table says; the `result` for a method the node does
+//! not have). `-f FIELD=@PATH` uploads files; `--download OUT` saves what getFile points to.
+//! Errors go to stderr, with an exit code per kind.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use bale_api::{Envelope, Secret};
-use bale_client::{Client, Error, Operation};
+use bale_api::{Envelope, Method, Secret};
+use bale_client::{Client, Error, InputFile, Operation};
 use clap::Args;
 use serde_json::{Map, Value};
 
@@ -15,7 +17,8 @@ use crate::exit;
 /// Arguments of `bale-mock call`.
 #[derive(Debug, Args)]
 pub struct CallArgs {
-    /// The Bot API method, e.g. getMe, logOut, close (any case).
+    /// The operation: an n8n node value (answerQuery, uploadSticker, …) or a Bot API method
+    /// (getMe, sendPhoto, …), any case; other methods are sent as given.
     method: String,
     /// The API to call: the real one by default, or a mock such as http://127.0.0.1:8081.
     #[arg(long, env = "BALE_BASE_URL", default_value = bale_client::DEFAULT_BASE_URL)]
@@ -29,6 +32,13 @@ pub struct CallArgs {
     /// Parameters as a JSON object; -p values are added to it and win.
     #[arg(long, value_name = "OBJECT")]
     json: Option<String>,
+    /// A file to upload as FIELD=@PATH (repeatable), e.g. photo=@cat.jpg; the call is then
+    /// multipart, with the other parameters as text parts.
+    #[arg(short = 'f', long = "file", value_name = "FIELD=@PATH")]
+    files: Vec<String>,
+    /// getFile only: also download the file to OUT (the File is still printed).
+    #[arg(long, value_name = "OUT")]
+    download: Option<PathBuf>,
     /// Seconds to wait for the whole call.
     #[arg(long, default_value_t = 30, value_name = "SECONDS")]
     timeout: u64,
@@ -38,9 +48,17 @@ pub struct CallArgs {
     ca_cert: Option<PathBuf>,
 }
 
+/// What a call needs, checked before anything is sent.
+struct Prepared {
+    client: Client,
+    operation: Operation,
+    params: Value,
+    files: Vec<InputFile>,
+}
+
 pub fn run(args: CallArgs) -> u8 {
     match prepare(&args) {
-        Ok((client, params)) => call(&client, &args.method, &params),
+        Ok(prepared) => call(&prepared, args.download.as_deref()),
         Err(message) => {
             eprintln!("bale-mock: {message}");
             exit::USAGE
@@ -48,7 +66,7 @@ pub fn run(args: CallArgs) -> u8 {
     }
 }
 
-fn prepare(args: &CallArgs) -> Result<(Client, Value), String> {
+fn prepare(args: &CallArgs) -> Result<Prepared, String> {
     let token = args
         .token
         .as_ref()
@@ -68,6 +86,18 @@ fn prepare(args: &CallArgs) -> Result<(Client, Value), String> {
             .ok_or_else(|| format!("-p {pair:?} is not KEY=VALUE"))?;
         params.insert(key.to_owned(), Value::String(value.to_owned()));
     }
+    let files = args
+        .files
+        .iter()
+        .map(|spec| read_file(spec))
+        .collect::<Result<Vec<_>, _>>()?;
+    let operation = Operation::from_name(&args.method);
+    if args.download.is_some() && operation.method_name() != Method::GetFile.name() {
+        return Err(format!(
+            "--download works with getFile only, not {}",
+            args.method
+        ));
+    }
     let mut builder = Client::builder(token)
         .base_url(&args.base_url)
         .timeout(Duration::from_secs(args.timeout));
@@ -77,21 +107,65 @@ fn prepare(args: &CallArgs) -> Result<(Client, Value), String> {
         builder = builder.ca_cert_pem(&pem);
     }
     let client = builder.build().map_err(|error| error.to_string())?;
-    Ok((client, Value::Object(params)))
+    Ok(Prepared {
+        client,
+        operation,
+        params: Value::Object(params),
+        files,
+    })
 }
 
-fn call(client: &Client, method: &str, params: &Value) -> u8 {
+/// `-f FIELD=@PATH`: the file, read now, so a missing one stops the call before it is sent.
+fn read_file(spec: &str) -> Result<InputFile, String> {
+    let (field, path) = spec
+        .split_once("=@")
+        .filter(|(field, path)| !field.is_empty() && !path.is_empty())
+        .ok_or_else(|| format!("-f {spec:?} is not FIELD=@PATH"))?;
+    InputFile::read(field, Path::new(path))
+        .map_err(|error| format!("cannot read -f {field}=@{path}: {error}"))
+}
+
+fn call(prepared: &Prepared, download: Option<&Path>) -> u8 {
     let runtime = match crate::client_runtime() {
         Ok(runtime) => runtime,
         Err(code) => return code,
     };
-    let operation = Operation::from_name(method);
-    match runtime.block_on(operation.run(client, params)) {
-        Ok(output) => {
-            println!("{output}");
-            exit::OK
+    let Prepared {
+        client,
+        operation,
+        params,
+        files,
+    } = prepared;
+    let output = match runtime.block_on(operation.run_with_files(client, params, files)) {
+        Ok(output) => output,
+        Err(error) => return report(error),
+    };
+    println!("{output}");
+    match download {
+        None => exit::OK,
+        Some(out) => runtime.block_on(save(client, &output, out)),
+    }
+}
+
+/// `--download OUT`: the bytes at the File's `file_path`, written to OUT.
+async fn save(client: &Client, file: &Value, out: &Path) -> u8 {
+    let Some(file_path) = file.get("file_path").and_then(Value::as_str) else {
+        eprintln!("bale-mock: the File has no file_path to download");
+        return exit::INVALID_RESPONSE;
+    };
+    let bytes = match client.download(file_path).await {
+        Ok(bytes) => bytes,
+        Err(error) => return report(error),
+    };
+    match std::fs::write(out, bytes) {
+        Ok(()) => exit::OK,
+        Err(error) => {
+            eprintln!(
+                "bale-mock: cannot write --download {}: {error}",
+                out.display()
+            );
+            exit::USAGE
         }
-        Err(error) => report(error),
     }
 }
 

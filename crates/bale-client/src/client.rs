@@ -1,7 +1,8 @@
-//! [`Client`] and [`ClientBuilder`]: POST `<base>/bot<token>/<method>` with a JSON body and
-//! interpret the answer.
+//! [`Client`] and [`ClientBuilder`]: POST `<base>/bot<token>/<method>` with a JSON body (or
+//! a multipart one, with files) and interpret the answer.
 
 use std::fmt;
+use std::future::Future;
 use std::time::Duration;
 
 use bale_api::{Method, Secret, User};
@@ -12,7 +13,8 @@ use url::Url;
 pub use crate::builder::ClientBuilder;
 use crate::error::Error;
 use crate::raw::read_body;
-use crate::response::{interpret, retry_after_header, typed};
+use crate::response::{interpret_answer, retry_after_header, typed, Answer};
+use crate::upload::{multipart_form, InputFile};
 use crate::RetryPolicy;
 
 /// The real Bale Bot API server.
@@ -84,30 +86,55 @@ impl Client {
     /// fed a non-object body on purpose. The method name is used as given (servers match it
     /// ignoring case).
     pub async fn call(&self, method: &str, params: &Value) -> Result<Value, Error> {
-        self.call_with_status(method, params)
+        self.call_answer(method, params, &[])
             .await
-            .map(|(_, result)| result)
+            .map(|answer| answer.result)
+    }
+
+    /// Calls a method with files: a `multipart/form-data` body with each parameter as a text
+    /// part (strings as they are, other values as JSON) and each [`InputFile`] as a file
+    /// part. With files, `params` must be a JSON object (or `Value::Null`), else
+    /// [`Error::InvalidParameters`]; with none, this is [`Client::call`].
+    pub async fn call_with_files(
+        &self,
+        method: &str,
+        params: &Value,
+        files: &[InputFile],
+    ) -> Result<Value, Error> {
+        self.call_answer(method, params, files)
+            .await
+            .map(|answer| answer.result)
     }
 
     /// Calls a parameterless method and converts its `result`.
     async fn call_typed<T: DeserializeOwned>(&self, method: &str) -> Result<T, Error> {
-        let (status, result) = self
-            .call_with_status(method, &Value::Object(Map::new()))
+        let answer = self
+            .call_answer(method, &Value::Object(Map::new()), &[])
             .await?;
-        typed(status, result, self.token())
+        typed(answer.status, answer.result, self.token())
     }
 
-    /// [`Client::call`], retrying per the policy, also giving the HTTP status.
-    pub(crate) async fn call_with_status(
+    /// One call, retried per the policy, giving the whole [`Answer`].
+    pub(crate) async fn call_answer(
         &self,
         method: &str,
         params: &Value,
-    ) -> Result<(u16, Value), Error> {
+        files: &[InputFile],
+    ) -> Result<Answer, Error> {
         let empty = Value::Object(Map::new());
         let body = if params.is_null() { &empty } else { params };
+        self.retrying(|| self.send(method, body, files)).await
+    }
+
+    /// Runs `attempt` until it succeeds, fails for good, or the retry policy gives up.
+    pub(crate) async fn retrying<T, F, Fut>(&self, mut attempt: F) -> Result<T, Error>
+    where
+        F: FnMut() -> Fut,
+        Fut: Future<Output = Result<T, Error>>,
+    {
         let mut retries = 0;
         loop {
-            match self.send(method, body).await {
+            match attempt().await {
                 Err(error) => match self.retry.wait_before_retry(&error, retries) {
                     Some(wait) => {
                         tokio::time::sleep(wait).await;
@@ -120,19 +147,22 @@ impl Client {
         }
     }
 
-    /// One request and its interpretation.
-    async fn send(&self, method: &str, body: &Value) -> Result<(u16, Value), Error> {
-        let response = self
-            .http
-            .post(self.method_url(method))
-            .json(body)
+    /// One request and its interpretation: a JSON body, or multipart when there are files.
+    async fn send(&self, method: &str, body: &Value, files: &[InputFile]) -> Result<Answer, Error> {
+        let request = self.http.post(self.method_url(method));
+        let request = if files.is_empty() {
+            request.json(body)
+        } else {
+            request.multipart(multipart_form(body, files)?)
+        };
+        let response = request
             .send()
             .await
             .map_err(|error| Error::network(error, self.token()))?;
         let status = response.status().as_u16();
         let retry_after = retry_after_header(response.headers());
         let bytes = read_body(response, status, self.token()).await?;
-        interpret(status, retry_after, &bytes, self.token()).map(|result| (status, result))
+        interpret_answer(status, retry_after, &bytes, self.token())
     }
 
     /// `<base>/bot<token>/<method>`, each part one path segment (percent-encoded as needed).

@@ -75,6 +75,11 @@ pub enum Error {
     /// The client could not be set up (for example the TLS backend failed to initialise).
     #[error("cannot build the client: {0}")]
     Usage(String),
+
+    /// The call cannot be sent as asked, and was not: files with parameters that are not a
+    /// JSON object, or a file's content type that does not parse.
+    #[error("invalid parameters: {0}")]
+    InvalidParameters(String),
 }
 
 /// Formats `, retry after N s` when a wait is known.

@@ -8,6 +8,7 @@ use crate::client::Client;
 use crate::error::{Error, InvalidReason, NetworkErrorKind};
 use crate::redact::excerpt;
 use crate::response::retry_after_header;
+use crate::upload::text_value;
 
 /// How the parameters travel.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -46,13 +47,7 @@ impl Client {
         let url = self.method_url(method);
         let text_pairs: Vec<(String, String)> = params
             .iter()
-            .map(|(key, value)| {
-                let text = match value {
-                    Value::String(text) => text.clone(),
-                    other => other.to_string(),
-                };
-                (key.clone(), text)
-            })
+            .map(|(key, value)| (key.clone(), text_value(value)))
             .collect();
         let request = match encoding {
             Encoding::Json => self.http.post(url).json(params),

@@ -21,6 +21,18 @@ pub(crate) fn retry_after_header(headers: &HeaderMap) -> Option<u64> {
     headers.get(RETRY_AFTER)?.to_str().ok()?.trim().parse().ok()
 }
 
+/// A successful answer: its status, `result`, and the whole envelope as it came (some n8n
+/// operations output the envelope rather than `result`).
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) struct Answer {
+    /// The HTTP status.
+    pub status: u16,
+    /// The envelope's `result`.
+    pub result: Value,
+    /// The whole `ok:true` envelope, keys in the order they came.
+    pub envelope: Value,
+}
+
 /// Interprets a complete response; see the module docs for the rules.
 pub(crate) fn interpret(
     status: u16,
@@ -28,6 +40,16 @@ pub(crate) fn interpret(
     body: &[u8],
     token: &str,
 ) -> Result<Value, Error> {
+    interpret_answer(status, retry_after, body, token).map(|answer| answer.result)
+}
+
+/// [`interpret`], keeping the whole envelope of a success.
+pub(crate) fn interpret_answer(
+    status: u16,
+    retry_after: Option<u64>,
+    body: &[u8],
+    token: &str,
+) -> Result<Answer, Error> {
     let invalid = |reason| Error::InvalidResponse {
         status,
         excerpt: excerpt(body, token),
@@ -36,7 +58,12 @@ pub(crate) fn interpret(
     let json: Result<Value, _> = serde_json::from_slice(body);
     if let Ok(json) = &json {
         if let Ok(envelope) = serde_json::from_value::<Envelope>(json.clone()) {
-            return envelope.into_result().map_err(|mut error| {
+            let answer = |result| Answer {
+                status,
+                result,
+                envelope: json.clone(),
+            };
+            return envelope.into_result().map(answer).map_err(|mut error| {
                 if status == 429 && error.retry_after().is_none() && retry_after.is_some() {
                     error
                         .parameters
@@ -177,6 +204,19 @@ mod tests {
             "Wed, 21 Oct 2026 07:28:00 GMT".parse().unwrap(),
         );
         assert_eq!(retry_after_header(&headers), None);
+    }
+
+    #[test]
+    fn a_success_keeps_its_whole_envelope() {
+        let body = br#"{"ok":true,"result":3,"extra":"kept"}"#;
+        let answer = interpret_answer(200, None, body, TOKEN).unwrap();
+        assert_eq!((answer.status, &answer.result), (200, &json!(3)));
+        assert_eq!(
+            answer.envelope,
+            json!({"ok": true, "result": 3, "extra": "kept"})
+        );
+        let keys: Vec<&String> = answer.envelope.as_object().unwrap().keys().collect();
+        assert_eq!(keys, ["ok", "result", "extra"]);
     }
 
     #[test]
