@@ -1,8 +1,8 @@
 //! `bale-mock call` running the n8n node's operations against `bale-mock serve` (a process):
 //! each prints the node's item; uploads with `-f`, downloads with `--download`.
 //!
-//! Payments, stickers and inline queries are not implemented by the mock yet: their items
-//! are tested at the table level only (bale-client's `operation::tests`).
+//! answerInlineQuery is tested at the table level only (bale-client's `operation::tests`):
+//! in the Bale dialect the mock answers it 404, as a server without inline mode.
 
 use std::process::Output;
 
@@ -355,4 +355,49 @@ fn answer_query_and_send_sticker_print_the_nodes_items() {
         ],
     );
     assert!(sent["sticker"]["file_id"].is_string(), "{sent}");
+}
+
+#[test]
+fn payment_and_sticker_operations_print_the_nodes_items() {
+    let served = serve(&[]);
+    user_writes(served.address(), BOT, 7001, "hi");
+    let invoice = r#"{"chat_id":7001,"title":"Tea","description":"Hot","payload":"order-1","provider_token":"6037990000000000","prices":[{"label":"Tea","amount":50000}]}"#;
+    let sent = item(&served, &["sendInvoice", "--json", invoice]);
+    assert_eq!(sent["ok"], json!(true), "the envelope, spread: {sent}");
+    assert_eq!(
+        sent["result"]["invoice"]["total_amount"],
+        json!(50000),
+        "{sent}"
+    );
+
+    let scratch = Scratch::new("sticker-set");
+    let sticker = scratch.file("s.webp");
+    std::fs::write(&sticker, b"RIFF\0\0\0\0WEBP").unwrap();
+    let upload = format!("sticker=@{}", sticker.display());
+    let file = item(
+        &served,
+        &["uploadSticker", "-p", "user_id=7001", "-f", &upload],
+    );
+    assert!(
+        file["file_path"].as_str().unwrap().starts_with("stickers/"),
+        "{file}"
+    );
+    let set = [
+        "-p",
+        "user_id=7001",
+        "-p",
+        "name=cli_set",
+        "-p",
+        "title=CLI",
+        "-f",
+        &upload,
+    ];
+    let made = item(&served, &[&["createNewStickerSet"][..], &set[..]].concat());
+    assert_eq!(made, json!({"ok": true, "result": true}));
+    let add = ["-p", "user_id=7001", "-p", "name=cli_set", "-f", &upload];
+    // The node posts this to createNewStickerSet (a bug): `call` adds the sticker.
+    let added = item(&served, &[&["addStickerToSet"][..], &add[..]].concat());
+    assert_eq!(added, json!({"ok": true, "result": true}));
+    let got = item(&served, &["getStickerSet", "-p", "name=cli_set"]);
+    assert_eq!(got["stickers"].as_array().map(Vec::len), Some(2), "{got}");
 }
