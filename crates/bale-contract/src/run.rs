@@ -133,7 +133,7 @@ async fn run_case(
     let valid = client(options, TokenVariant::Valid)?;
     let mut waited = 0;
     for method in case.setup {
-        if let Err(outcome) = send(&valid, method, Encoding::Json, budget, &mut waited).await {
+        if let Err(outcome) = send(&valid, method, &[], Encoding::Json, budget, &mut waited).await {
             return Ok(CaseResult {
                 case,
                 outcome,
@@ -143,7 +143,15 @@ async fn run_case(
         }
     }
     let client = client(options, case.token)?;
-    let answer = match send(&client, case.method, case.encoding, budget, &mut waited).await {
+    let sent = send(
+        &client,
+        case.method,
+        case.params,
+        case.encoding,
+        budget,
+        &mut waited,
+    );
+    let answer = match sent.await {
         Ok(answer) => answer,
         Err(outcome) => {
             return Ok(CaseResult {
@@ -184,13 +192,18 @@ fn client(options: &Options, variant: TokenVariant) -> Result<Client, Error> {
 async fn send(
     client: &Client,
     method: &str,
+    params: &[(&str, &str)],
     encoding: Encoding,
     budget: &mut Duration,
     waited: &mut u64,
 ) -> Result<RawAnswer, Outcome> {
+    let params: Map<String, Value> = params
+        .iter()
+        .map(|(key, value)| ((*key).to_owned(), Value::String((*value).to_owned())))
+        .collect();
     loop {
         let answer = client
-            .call_raw(method, &Map::new(), encoding)
+            .call_raw(method, &params, encoding)
             .await
             .map_err(|error| Outcome::Failed(error.to_string()))?;
         if answer.status != 429 {

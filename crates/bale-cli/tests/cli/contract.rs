@@ -49,7 +49,7 @@ fn passes_with_no_arguments() {
     let text = stdout(&output);
     assert!(text.contains("(the in-process mock)"), "{text}");
     assert!(
-        text.ends_with("12 passed, 0 drifted, 0 skipped, 0 rate-limited, 0 failed\n"),
+        text.ends_with("19 passed, 0 drifted, 0 skipped, 0 rate-limited, 0 failed\n"),
         "{text}"
     );
 }
@@ -64,7 +64,7 @@ fn https_target_that_keeps_the_contract_passes_and_skips_destructive_cases() {
     let output = contract(&url, &["--ca-cert", ca.to_str().unwrap()]);
     let text = stdout(&output);
     assert_eq!(output.status.code(), Some(0), "{}", transcript(&output));
-    assert!(text.contains("8 passed, 0 drifted, 4 skipped"), "{text}");
+    assert!(text.contains("15 passed, 0 drifted, 4 skipped"), "{text}");
     assert!(text.contains("SKIP     log_out__ok"), "{text}");
     assert!(text.contains("pass --allow-destructive"), "{text}");
 
@@ -73,7 +73,7 @@ fn https_target_that_keeps_the_contract_passes_and_skips_destructive_cases() {
         &["--ca-cert", ca.to_str().unwrap(), "--allow-destructive"],
     );
     assert_eq!(output.status.code(), Some(0), "{}", transcript(&output));
-    assert!(stdout(&output).contains("12 passed, 0 drifted, 0 skipped"));
+    assert!(stdout(&output).contains("19 passed, 0 drifted, 0 skipped"));
     drop(server);
 }
 
