@@ -39,6 +39,8 @@
 //! - [`journal`]: the bounded request journal.
 //! - [`config`]: [`Config`], the server options.
 //! - [`testing`]: [`MockServer`], the test handle.
+//! - `fuzzing` (hidden): what the fuzz targets in `fuzz/` and their replay tests need — a
+//!   path's route, the server's connection code on an in-memory pipe, the answer's checks.
 
 mod access;
 pub mod clock;
@@ -50,6 +52,8 @@ pub mod conversation;
 pub mod decode;
 pub mod engine;
 pub mod fault;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod inbox;
 pub mod journal;
 mod markup;

@@ -57,9 +57,7 @@ pub(crate) async fn serve_router<R: Router>(
     shutdown: impl Future<Output = ()>,
 ) -> io::Result<()> {
     let acceptor = tls.as_ref().map(TlsSettings::acceptor);
-    let mut builder = http1::Builder::new();
-    // tdlib sends no Date header and title-cased names.
-    builder.auto_date_header(false).title_case_headers(true);
+    let builder = http1_builder();
     let graceful = GracefulShutdown::new();
     // Turns true on the shutdown signal: hanging and sleeping answers stop waiting.
     let (stopping_tx, stopping) = watch::channel(false);
@@ -121,9 +119,17 @@ pub(crate) async fn serve_router<R: Router>(
     Ok(())
 }
 
+/// The HTTP/1.1 settings of every connection.
+pub(crate) fn http1_builder() -> http1::Builder {
+    let mut builder = http1::Builder::new();
+    // tdlib sends no Date header and title-cased names.
+    builder.auto_date_header(false).title_case_headers(true);
+    builder
+}
+
 /// Serves HTTP/1.1 on one accepted (and, for HTTPS, handshaken) stream until the connection
 /// ends, then ends it as a fault may have asked.
-async fn run_connection<R: Router, S: Stream>(
+pub(crate) async fn run_connection<R: Router, S: Stream>(
     stream: S,
     router: Arc<R>,
     connection: Arc<Connection>,

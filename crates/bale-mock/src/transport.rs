@@ -181,7 +181,10 @@ pub(crate) async fn drive<F, S>(
     match ending {
         Ending::Reset => {
             // The last close of a socket with linger 0 sends an RST and drops what is unsent.
-            if let Err(error) = SockRef::from(stream.tcp()).set_linger(Some(Duration::ZERO)) {
+            let linger = stream
+                .tcp()
+                .map(|tcp| SockRef::from(tcp).set_linger(Some(Duration::ZERO)));
+            if let Some(Err(error)) = linger {
                 tracing::debug!(%error, "SO_LINGER not set: closing without a reset");
             }
             drop(stream);
