@@ -52,7 +52,7 @@ pub struct Exchange {
 }
 
 /// Feeds `raw` to one HTTP/1.1 connection of `mock`, served by the server's own connection
-/// code ([`run_connection`] with the server's settings) on an in-memory pipe, and collects
+/// code (`run_connection` with the server's settings) on an in-memory pipe, and collects
 /// what it answers. When the connection falls idle the server shuts down as `serve` does
 /// (long polls answer, hangs close, the connection drains) and the rest is read.
 pub async fn exchange(mock: Arc<Mock>, raw: &[u8]) -> Exchange {
