@@ -2,9 +2,9 @@
 //!
 //! The rules come from tdlib/telegram-bot-api (`ClientManager::send` and `Client::start_up`,
 //! see `wire-facts.md` §2): a token that starts with `0`, is longer than 80 characters,
-//! contains `/` or has no `:` is *invalid*; a bot id that is not an integer is *unallowed*; a
-//! bot id outside `1..2^54` is *invalid*; a secret shorter than 24 characters or with
-//! characters outside base64url is a *bad secret*.
+//! contains `/` or has no `:` is *invalid*; a bot id that is not an integer as written (`+5`
+//! is not) is *unallowed*; a bot id outside `1..2^54` is *invalid*; a secret shorter than 24
+//! characters or with characters outside base64url is a *bad secret*.
 
 use std::fmt;
 
@@ -88,9 +88,13 @@ pub fn parse_bot_id(raw: &str) -> Result<BotId, TokenError> {
     if raw.starts_with('0') || raw.len() > MAX_TOKEN_LEN || raw.contains('/') {
         return Err(TokenError::InvalidSyntax);
     }
-    let bot_id: BotId = raw[..colon]
-        .parse()
-        .map_err(|_| TokenError::UnallowedBotId)?;
+    let digits = &raw[..colon];
+    // Rust reads `+5` as 5; tdlib's `to_integer_safe` refuses any number that does not
+    // print back as written, and `-`, the one other sign, makes the id invalid below.
+    if digits.starts_with('+') {
+        return Err(TokenError::UnallowedBotId);
+    }
+    let bot_id: BotId = digits.parse().map_err(|_| TokenError::UnallowedBotId)?;
     if bot_id <= 0 || bot_id >= MAX_BOT_ID {
         return Err(TokenError::InvalidSyntax);
     }
@@ -149,6 +153,9 @@ mod tests {
             ),
             (&format!("abc:{SECRET}"), TokenError::UnallowedBotId),
             (&format!(":{SECRET}"), TokenError::UnallowedBotId),
+            // tdlib's `to_integer_safe` refuses a number that does not print back the same.
+            (&format!("+5:{SECRET}"), TokenError::UnallowedBotId),
+            (&format!("+0:{SECRET}"), TokenError::UnallowedBotId),
             ("123:short", TokenError::BadSecret),
             (&format!("123:{SECRET}!"), TokenError::BadSecret),
             ("123456:AAFAKE-token", TokenError::BadSecret),

@@ -53,13 +53,23 @@ impl Clock {
     /// Time since the server started.
     pub fn now(&self) -> Duration {
         let real = self.0.start.map_or(Duration::ZERO, |start| start.elapsed());
-        real + Duration::from_millis(self.0.offset_ms.load(Ordering::Relaxed))
+        real.saturating_add(Duration::from_millis(
+            self.0.offset_ms.load(Ordering::Relaxed),
+        ))
     }
 
-    /// Moves the clock forward by `by`.
+    /// Moves the clock forward by `by`. A clock never goes back: past its end (`u64::MAX`
+    /// milliseconds of offset, some 584 million years) it stays at its end.
     pub fn advance(&self, by: Duration) {
         let ms = u64::try_from(by.as_millis()).unwrap_or(u64::MAX);
-        self.0.offset_ms.fetch_add(ms, Ordering::Relaxed);
+        // `fetch_add` would wrap around to the past; the closure never returns `None`, so
+        // the update always happens (`Err` is unreachable and the value is the same anyway).
+        let _ = self
+            .0
+            .offset_ms
+            .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |offset| {
+                Some(offset.saturating_add(ms))
+            });
         self.0.advanced.send_modify(|n| *n = n.wrapping_add(1));
     }
 
@@ -131,6 +141,25 @@ mod tests {
             .await
             .expect("the wait ends")
             .unwrap();
+    }
+
+    #[test]
+    fn huge_advances_saturate_and_never_go_back() {
+        let clock = Clock::manual();
+        clock.advance(Duration::from_secs(5));
+        clock.advance(Duration::MAX);
+        let end = clock.now();
+        assert!(end >= Duration::from_secs(500_000_000_000), "{end:?}");
+        clock.advance(Duration::MAX);
+        assert_eq!(
+            clock.now(),
+            end,
+            "a second huge advance keeps the clock at its end"
+        );
+        clock.advance(Duration::from_secs(1));
+        assert_eq!(clock.now(), end);
+        // The Unix date stays a valid number too.
+        assert!(clock.unix(end) > 0);
     }
 
     #[test]

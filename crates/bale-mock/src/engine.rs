@@ -197,8 +197,13 @@ impl Engine {
             if let Some(state) = &rule.then.set_state {
                 counters.state.clone_from(state);
             }
+            // Validation keeps both parts to a day; saturating all the same, so no scenario
+            // built by hand can panic the server.
             let delay = rule.then.delay.map_or(Duration::ZERO, |delay| {
-                delay.base + delay.jitter.mul_f64(unit(&mut counters.rng))
+                // `mul_f64` panics where the product rounds past `Duration::MAX`.
+                let draw = delay.jitter.as_secs_f64() * unit(&mut counters.rng);
+                let jitter = Duration::try_from_secs_f64(draw).unwrap_or(delay.jitter);
+                delay.base.saturating_add(jitter)
             });
             return Some(RuleHit { rule, delay });
         }
@@ -441,6 +446,27 @@ mod tests {
             first,
             draws(engine(&source.replace("seed = 7", "seed = 8")))
         );
+    }
+
+    #[test]
+    fn a_delay_and_jitter_at_the_end_of_time_saturate() {
+        // Validation keeps delays to a day; the engine must not rely on it.
+        let mut scenario = Scenario::parse("t.toml", "[[rule]]\nthen = { delay = 1 }").unwrap();
+        scenario.rules[0].then.delay = Some(crate::scenario::Delay {
+            base: Duration::MAX,
+            jitter: Duration::MAX,
+        });
+        let engine = Engine::new(scenario, 1000);
+        let params = Params::default();
+        let hits: Vec<Duration> = (0..8)
+            .map(|_| {
+                engine
+                    .match_rules(request(&params, "getMe", 0))
+                    .unwrap()
+                    .delay
+            })
+            .collect();
+        assert_eq!(hits, [Duration::MAX; 8]);
     }
 
     #[test]

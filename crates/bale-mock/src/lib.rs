@@ -47,6 +47,8 @@
 //! - [`files`]: the file store (uploads and files users send), bounded in bytes and count.
 //! - [`config`]: [`Config`], the server options.
 //! - [`testing`]: [`MockServer`], the test handle.
+//! - `fuzzing` (hidden): what the fuzz targets in `fuzz/` and their replay tests need — a
+//!   path's route, the server's connection code on an in-memory pipe, the answer's checks.
 
 mod access;
 mod buckets;
@@ -61,6 +63,8 @@ pub mod decode;
 pub mod engine;
 pub mod fault;
 pub mod files;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod inbox;
 mod invoice;
 pub mod journal;

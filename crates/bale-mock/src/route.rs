@@ -60,7 +60,7 @@ pub struct Mock {
 
 /// What a path leads to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Endpoint {
+pub(crate) enum Endpoint {
     /// `/bot<token>/<method>`.
     Api,
     /// `/bot<token>/`: the method comes from the `method` parameter.
@@ -73,7 +73,7 @@ enum Endpoint {
     Download,
 }
 
-fn paths() -> matchit::Router<Endpoint> {
+pub(crate) fn paths() -> matchit::Router<Endpoint> {
     let mut router = matchit::Router::new();
     for (path, endpoint) in [
         ("/bot{token}/{*method}", Endpoint::Api),
@@ -94,7 +94,7 @@ fn paths() -> matchit::Router<Endpoint> {
 }
 
 /// Where a request is going, from its percent-decoded path; `None` is `404 Not Found`.
-fn target<'p>(paths: &matchit::Router<Endpoint>, path: &'p str) -> Option<Target<'p>> {
+pub(crate) fn target<'p>(paths: &matchit::Router<Endpoint>, path: &'p str) -> Option<Target<'p>> {
     let matched = paths.at(path).ok()?;
     let token = Secret::new(matched.params.get("token").unwrap_or_default());
     let method = matched.params.get("method").unwrap_or_default();

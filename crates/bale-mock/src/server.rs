@@ -55,11 +55,8 @@ pub(crate) async fn serve_router<R: Router>(
     shutdown: impl Future<Output = ()>,
 ) -> io::Result<()> {
     let acceptor = tls.as_ref().map(TlsSettings::acceptor);
-    let mut builder = http1::Builder::new();
-    // tdlib sends no Date header and title-cased names.
+    let mut builder = http1_builder();
     builder
-        .auto_date_header(false)
-        .title_case_headers(true)
         .timer(TokioTimer::new())
         .header_read_timeout(limits.header_read_timeout);
     // One permit per open connection: at the limit the loop stops accepting, and new
@@ -146,9 +143,17 @@ pub(crate) async fn serve_router<R: Router>(
     Ok(())
 }
 
+/// The HTTP/1.1 settings of every connection.
+pub(crate) fn http1_builder() -> http1::Builder {
+    let mut builder = http1::Builder::new();
+    // tdlib sends no Date header and title-cased names.
+    builder.auto_date_header(false).title_case_headers(true);
+    builder
+}
+
 /// Serves HTTP/1.1 on one accepted (and, for HTTPS, handshaken) stream until the connection
 /// ends, then ends it as a fault may have asked.
-async fn run_connection<R: Router, S: Stream>(
+pub(crate) async fn run_connection<R: Router, S: Stream>(
     stream: S,
     router: Arc<R>,
     connection: Arc<Connection>,

@@ -63,6 +63,9 @@ pub(crate) type ResponseBody = Either<Full<Bytes>, UnsyncBoxBody<Bytes, Infallib
 const DRIP_PIECE: usize = 8;
 /// The shortest pause between two pieces of a dripped body (a timer's resolution).
 const DRIP_TICK: Duration = Duration::from_millis(10);
+/// The longest drip carried out as asked: a scenario allows a day, and anything longer (a
+/// reply built by hand) is as good as forever, but `Instant + Duration` must not overflow.
+const LONGEST_DRIP: Duration = Duration::from_secs(100 * 365 * 86_400);
 
 /// How a connection must end instead of answering, carried out by [`drive`].
 #[derive(Clone, Debug)]
@@ -207,7 +210,10 @@ pub(crate) async fn drive<F, S>(
     match ending {
         Ending::Reset => {
             // The last close of a socket with linger 0 sends an RST and drops what is unsent.
-            if let Err(error) = SockRef::from(stream.tcp()).set_linger(Some(Duration::ZERO)) {
+            let linger = stream
+                .tcp()
+                .map(|tcp| SockRef::from(tcp).set_linger(Some(Duration::ZERO)));
+            if let Some(Err(error)) = linger {
                 tracing::debug!(%error, "SO_LINGER not set: closing without a reset");
             }
             drop(stream);
@@ -358,6 +364,7 @@ fn drip(
     duration: Duration,
     stopping: watch::Receiver<bool>,
 ) -> Response<ResponseBody> {
+    let duration = duration.min(LONGEST_DRIP);
     let body = reply.body.clone();
     let by_size = body.len().div_ceil(DRIP_PIECE);
     let by_time =

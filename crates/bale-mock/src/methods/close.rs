@@ -29,7 +29,7 @@ pub(super) fn run(call: Call<'_>, _: Params) -> Result {
         Instance::Closed
     } else {
         Instance::Closing {
-            until: call.now + call.closing,
+            until: call.now.saturating_add(call.closing),
         }
     });
     done(&true)

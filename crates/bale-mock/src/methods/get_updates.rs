@@ -96,7 +96,9 @@ pub(super) fn run(call: Call<'_>, p: Params) -> Result {
         generation,
         offset,
         limit,
-        deadline: call.now + Duration::from_secs(timeout.unsigned_abs()),
+        deadline: call
+            .now
+            .saturating_add(Duration::from_secs(timeout.unsigned_abs())),
         ended,
         activity,
     }))

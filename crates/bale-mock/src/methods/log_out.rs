@@ -14,7 +14,7 @@ pub(super) struct Params {}
 
 pub(super) fn run(call: Call<'_>, _: Params) -> Result {
     call.state.instance = Some(Instance::LoggedOut {
-        until: call.now + LOG_OUT_LOCKOUT,
+        until: call.now.saturating_add(LOG_OUT_LOCKOUT),
     });
     let conversation = &mut call.state.conversation;
     conversation.inbox.end_poll(ApiError::logged_out());

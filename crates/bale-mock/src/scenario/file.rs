@@ -97,7 +97,7 @@ pub(super) enum UnknownTokensFile {
 pub(super) struct BotFile {
     pub token: Spanned<String>,
     pub state: Option<BotState>,
-    pub since: Option<Number>,
+    pub since: Option<Spanned<Number>>,
     pub dialect: Option<Dialect>,
     pub first_name: Option<String>,
     pub username: Option<String>,
@@ -175,8 +175,8 @@ pub(super) struct WhenFile {
 pub(super) struct ErrorFile {
     pub code: Spanned<i64>,
     pub description: Spanned<String>,
-    pub retry_after: Option<u64>,
-    pub migrate_to_chat_id: Option<i64>,
+    pub retry_after: Option<Spanned<u64>>,
+    pub migrate_to_chat_id: Option<Spanned<i64>>,
 }
 
 /// `fault = "reset"` or `fault = { kind = "drip", seconds = 2 }`.
@@ -297,6 +297,6 @@ pub(super) struct RateLimitFile {
     pub limit: Spanned<i64>,
     pub window: Spanned<Number>,
     pub method: Option<Spanned<OneOrMany>>,
-    pub bot: Option<i64>,
+    pub bot: Option<Spanned<i64>>,
     pub answer: Option<RateAnswerFile>,
 }

@@ -6,12 +6,13 @@
 //! checkout.
 //!
 //! - `file`: the TOML as written (serde), `validate`: from that to a checked [`Scenario`],
-//!   `model`: the checked form, `error`: errors with file, line and column, `values`:
-//!   ranges, TOML values and spelling suggestions.
+//!   `model`: the checked form, `error`: errors with file, line and column, `ranges`: the
+//!   limits of every number, `values`: ranges, TOML values and spelling suggestions.
 
 mod error;
 mod file;
 mod model;
+mod ranges;
 mod validate;
 mod values;
 

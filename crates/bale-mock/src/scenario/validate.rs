@@ -11,6 +11,9 @@ use toml::Spanned;
 use super::error::{line_column, ScenarioError, ScenarioErrors};
 use super::file::*;
 use super::model::*;
+use super::ranges::{
+    call_range, seconds_up_to, MAX_CLOCK_SECONDS, MAX_RETRY_AFTER, MAX_SPAN_SECONDS, SPAN,
+};
 use super::values::{closest_method, parse_range, toml_to_json};
 use super::INITIAL_RULE_STATE;
 use crate::fault::Fault;
@@ -132,6 +135,9 @@ impl Checker<'_> {
             ChatType::Private if chat.user.is_none() => {
                 Some("a private chat names its user: user = <id>")
             }
+            ChatType::Private if chat.user.is_some_and(|id| id <= 0) => {
+                Some("a private chat names its user by a positive id: user = <id>")
+            }
             ChatType::Private => None,
             _ if chat.title.as_deref().is_none_or(str::is_empty) => {
                 Some("a group chat needs a title")
@@ -156,6 +162,20 @@ impl Checker<'_> {
             _ if chat.bots.iter().any(|m| m.bot.is_none()) => {
                 Some("each of bots names a bot: { bot = <id>, status = \"administrator\" }")
             }
+            _ if chat
+                .members
+                .iter()
+                .any(|m| m.user.is_some_and(|id| id <= 0)) =>
+            {
+                Some(
+                    "each of members names a user by a positive id: \
+                 { user = <id>, status = \"member\" }",
+                )
+            }
+            _ if chat.bots.iter().any(|m| m.bot.is_some_and(|id| id <= 0)) => Some(
+                "each of bots names a bot by a positive id: \
+                 { bot = <id>, status = \"administrator\" }",
+            ),
             _ => None,
         };
         match problem {
@@ -167,16 +187,27 @@ impl Checker<'_> {
         }
     }
 
+    /// A span of time (`closing_seconds`, a window): 0 to a day.
     fn seconds(&mut self, value: &Spanned<Number>, what: &str) -> Duration {
-        match Duration::try_from_secs_f64(value.get_ref().get()) {
-            Ok(duration) => duration,
-            Err(_) => {
+        match seconds_up_to(value.get_ref().get(), MAX_SPAN_SECONDS) {
+            Some(duration) => duration,
+            None => {
                 self.error(
                     value.span(),
-                    format!("{what} must be a number of seconds ≥ 0"),
+                    format!("{what} must be a number of seconds {SPAN}"),
                 );
                 Duration::ZERO
             }
+        }
+    }
+
+    /// A bot or user id: a positive whole number.
+    fn id(&mut self, id: Option<&Spanned<i64>>, what: &str) {
+        if let Some(id) = id.filter(|id| *id.get_ref() <= 0) {
+            self.error(
+                id.span(),
+                format!("{what} is a bot id, a positive whole number"),
+            );
         }
     }
 
@@ -199,10 +230,22 @@ impl Checker<'_> {
                 self.error(span, format!("bot {} is declared twice", token.bot_id()));
                 continue;
             }
+            let since = bot
+                .since
+                .as_ref()
+                .map_or(0.0, |since| since.get_ref().get());
+            if !(-MAX_CLOCK_SECONDS..=MAX_CLOCK_SECONDS).contains(&since) {
+                let span = bot.since.as_ref().map_or(span, Spanned::span);
+                self.error(
+                    span,
+                    "since must be a number of seconds from -31536000 to 31536000 (a year)",
+                );
+                continue;
+            }
             specs.push(BotSpec {
                 token,
                 state: bot.state.unwrap_or(BotState::Active),
-                since: bot.since.map_or(0.0, Number::get),
+                since,
                 dialect: bot.dialect,
                 first_name: bot.first_name,
                 username: bot.username,
@@ -305,6 +348,7 @@ impl Checker<'_> {
                 );
             }
         }
+        self.id(when.bot.as_ref(), "when.bot");
         out.token = when.token.map(|token| Secret::new(token.into_inner()));
         out.bot = when.bot.map(Spanned::into_inner);
         for (key, value) in when.params.unwrap_or_default() {
@@ -342,16 +386,14 @@ impl Checker<'_> {
     }
 
     fn calls(&mut self, calls: &Spanned<CallsFile>) -> Option<CallRange> {
-        let range = match calls.get_ref() {
-            CallsFile::Nth(n) => Some((*n as f64, Some(*n as f64 + 1.0))),
-            CallsFile::Range(text) => parse_range(text),
+        let valid = match calls.get_ref() {
+            CallsFile::Nth(0) => None,
+            CallsFile::Nth(n) => Some(CallRange {
+                first: *n,
+                last: *n,
+            }),
+            CallsFile::Range(text) => call_range(text),
         };
-        let valid = range.and_then(|(from, until)| {
-            let first = from as u64;
-            let last = until.map_or(u64::MAX, |u| u as u64 - 1);
-            let whole = from.fract() == 0.0 && until.is_none_or(|u| u.fract() == 0.0);
-            (whole && first >= 1 && first <= last).then_some(CallRange { first, last })
-        });
         if valid.is_none() {
             self.error(
                 calls.span(),
@@ -363,9 +405,9 @@ impl Checker<'_> {
 
     fn time(&mut self, time: &Spanned<String>) -> Option<TimeWindow> {
         let window = parse_range(time.get_ref()).and_then(|(from, until)| {
-            let from = Duration::try_from_secs_f64(from).ok()?;
+            let from = seconds_up_to(from, MAX_CLOCK_SECONDS)?;
             let until = match until {
-                Some(u) => Some(Duration::try_from_secs_f64(u).ok()?),
+                Some(u) => Some(seconds_up_to(u, MAX_CLOCK_SECONDS)?),
                 None => None,
             };
             until
@@ -375,7 +417,8 @@ impl Checker<'_> {
         if window.is_none() {
             self.error(
                 time.span(),
-                "time must be a non-empty range of seconds like \"10..20\", \"..30\" or \"600..\"",
+                "time must be a non-empty range of seconds from 0 to 31536000 (a year) \
+                 like \"10..20\", \"..30\" or \"600..\"",
             );
         }
         window
@@ -448,10 +491,30 @@ impl Checker<'_> {
             );
             return None;
         }
-        let parameters = (error.retry_after.is_some() || error.migrate_to_chat_id.is_some())
-            .then_some(ResponseParameters {
-                retry_after: error.retry_after,
-                migrate_to_chat_id: error.migrate_to_chat_id,
+        if let Some(retry_after) = &error.retry_after {
+            if *retry_after.get_ref() > MAX_RETRY_AFTER {
+                self.error(
+                    retry_after.span(),
+                    format!("retry_after must be a whole number of seconds {SPAN}"),
+                );
+                return None;
+            }
+        }
+        if let Some(chat) = &error.migrate_to_chat_id {
+            if *chat.get_ref() >= 0 {
+                self.error(
+                    chat.span(),
+                    "migrate_to_chat_id is a supergroup's id, a negative whole number",
+                );
+                return None;
+            }
+        }
+        let retry_after = error.retry_after.map(Spanned::into_inner);
+        let migrate_to_chat_id = error.migrate_to_chat_id.map(Spanned::into_inner);
+        let parameters =
+            (retry_after.is_some() || migrate_to_chat_id.is_some()).then_some(ResponseParameters {
+                retry_after,
+                migrate_to_chat_id,
             });
         Some(ApiError {
             error_code: code as u16,
@@ -482,14 +545,17 @@ impl Checker<'_> {
                     return None;
                 }
             },
-            "drip" => match seconds.map(Number::get) {
-                Some(s) if s > 0.0 && s.is_finite() => Fault::Drip {
-                    duration: Duration::from_secs_f64(s),
-                },
-                _ => {
+            "drip" => match seconds
+                .map(Number::get)
+                .filter(|s| *s > 0.0)
+                .and_then(|s| seconds_up_to(s, MAX_SPAN_SECONDS))
+            {
+                Some(duration) => Fault::Drip { duration },
+                None => {
                     self.error(
                         span,
-                        "drip needs seconds > 0: { kind = \"drip\", seconds = 2 }",
+                        "drip needs seconds > 0 and at most 86400 (one day): \
+                         { kind = \"drip\", seconds = 2 }",
                     );
                     return None;
                 }
@@ -520,12 +586,15 @@ impl Checker<'_> {
             DelayFile::Table(table) => (table.seconds.get(), table.jitter.map_or(0.0, Number::get)),
         };
         match (
-            Duration::try_from_secs_f64(base),
-            Duration::try_from_secs_f64(jitter),
+            seconds_up_to(base, MAX_SPAN_SECONDS),
+            seconds_up_to(jitter, MAX_SPAN_SECONDS),
         ) {
-            (Ok(base), Ok(jitter)) => Delay { base, jitter },
+            (Some(base), Some(jitter)) => Delay { base, jitter },
             _ => {
-                self.error(span, "delay seconds and jitter must be numbers ≥ 0");
+                self.error(
+                    span,
+                    format!("delay seconds and jitter must be numbers {SPAN}"),
+                );
                 Delay {
                     base: Duration::ZERO,
                     jitter: Duration::ZERO,
@@ -539,13 +608,17 @@ impl Checker<'_> {
         let limit = limit.into_inner();
         let size = *limit.limit.get_ref();
         if !(1..=i64::from(u32::MAX)).contains(&size) {
-            self.error(limit.limit.span(), "limit must be at least 1");
+            self.error(
+                limit.limit.span(),
+                "limit must be a whole number from 1 to 4294967295",
+            );
         }
         let window = self.seconds(&limit.window, "window");
         if window.is_zero() {
             self.error(limit.window.span(), "window must be more than 0 seconds");
         }
         let methods = self.methods(limit.method);
+        self.id(limit.bot.as_ref(), "bot");
         (self.errors.len() == errors_before).then(|| RateLimit {
             name: limit
                 .name
@@ -559,7 +632,7 @@ impl Checker<'_> {
             limit: size as u32,
             window,
             methods,
-            bot: limit.bot,
+            bot: limit.bot.map(Spanned::into_inner),
             answer: match limit.answer {
                 Some(RateAnswerFile::BaleProxy) => RateAnswer::BaleProxy,
                 Some(RateAnswerFile::Json) | None => RateAnswer::Json,

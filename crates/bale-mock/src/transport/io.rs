@@ -8,21 +8,29 @@ use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::net::TcpStream;
 use tokio::sync::oneshot;
 
-/// What a connection is served over: plain TCP, or TLS over TCP.
+/// What a connection is served over: plain TCP, TLS over TCP, or (for the fuzz targets) an
+/// in-memory pipe.
 pub(crate) trait Stream: AsyncRead + AsyncWrite + Unpin + Send + 'static {
-    /// The TCP socket underneath, for socket options.
-    fn tcp(&self) -> &TcpStream;
+    /// The TCP socket underneath, for socket options; `None` for an in-memory pipe, where a
+    /// reset is a plain close.
+    fn tcp(&self) -> Option<&TcpStream>;
 }
 
 impl Stream for TcpStream {
-    fn tcp(&self) -> &TcpStream {
-        self
+    fn tcp(&self) -> Option<&TcpStream> {
+        Some(self)
     }
 }
 
 impl Stream for tokio_rustls::server::TlsStream<TcpStream> {
-    fn tcp(&self) -> &TcpStream {
-        self.get_ref().0
+    fn tcp(&self) -> Option<&TcpStream> {
+        Some(self.get_ref().0)
+    }
+}
+
+impl Stream for tokio::io::DuplexStream {
+    fn tcp(&self) -> Option<&TcpStream> {
+        None
     }
 }
 

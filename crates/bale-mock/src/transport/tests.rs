@@ -500,3 +500,34 @@ pub(super) fn assert_truncated(raw: &[u8], full: &[u8]) {
     );
     assert_eq!(body, full[..body.len()]);
 }
+
+#[tokio::test]
+async fn the_longest_drip_and_delay_do_not_overflow_the_timer() {
+    let routed = Arc::new(Notify::new());
+    let server = Server::start({
+        let routed = Arc::clone(&routed);
+        move |path| {
+            routed.notify_one();
+            match path {
+                "/delay" => Reply {
+                    delay: Duration::MAX,
+                    ..ok()
+                },
+                _ => with(Fault::Drip {
+                    duration: Duration::MAX,
+                }),
+            }
+        }
+    })
+    .await;
+    let mut drip = request(&server, "/drip").await;
+    routed.notified().await;
+    let mut delay = request(&server, "/delay").await;
+    routed.notified().await;
+    server.shut_down().await;
+    for stream in [&mut drip, &mut delay] {
+        let raw = read_to_eof(stream).await.unwrap();
+        let (_, body) = split(&raw);
+        assert_eq!(body, ok().body);
+    }
+}

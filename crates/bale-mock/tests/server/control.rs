@@ -61,6 +61,24 @@ async fn the_clock_moves_on_request() {
 }
 
 #[tokio::test]
+async fn huge_advances_stop_the_clock_at_its_end_and_never_turn_it_back() {
+    let server = MockServer::start();
+    let (status, first) = post(&server, "clock/advance", r#"{"seconds": 1e17}"#).await;
+    assert_eq!(status, 200);
+    let end = first["now_ms"].as_u64().unwrap();
+    assert!(end >= 1 << 63, "{first}");
+    let (status, second) = post(&server, "clock/advance?seconds=1e17", "").await;
+    assert_eq!((status, second["now_ms"].as_u64()), (200, Some(end)));
+    // The server still answers at the end of time, lock-outs included.
+    call(&server, TOKEN, "logOut").await.result();
+    for seconds in ["1e300", "inf", "NaN"] {
+        let (status, _) = post(&server, &format!("clock/advance?seconds={seconds}"), "").await;
+        assert_eq!(status, 400, "{seconds}");
+    }
+    assert_eq!(get(&server, "clock").await["now_ms"].as_u64(), Some(end));
+}
+
+#[tokio::test]
 async fn bots_are_listed_by_id_never_by_token() {
     let server = MockServer::start();
     call(&server, TOKEN, "logOut").await.result();
