@@ -6,6 +6,7 @@
 //   POST /__mock/bots/<bot>/callback_queries              a user presses an inline button
 //   GET  /__mock/bots/<bot>/callback_queries/<id>         was it answered, and how
 //   GET  /__mock/bots/<bot>/chats/<chat>/messages         the transcript (?after, from, wait)
+//   POST /__mock/chats                                    a test declares a group chat
 
 const assert = require('node:assert/strict');
 
@@ -46,6 +47,17 @@ class MockUser {
     return this.ok('POST', '/messages', { from: this.userId, text });
   }
 
+  // The user sends a document: `bytes` (a Buffer) as `fileName`, base64 on the wire;
+  // resolves to {message, update_id}.
+  sendDocument(bytes, { fileName, mimeType, caption } = {}) {
+    const document = { content_base64: Buffer.from(bytes).toString('base64') };
+    if (fileName !== undefined) document.file_name = fileName;
+    if (mimeType !== undefined) document.mime_type = mimeType;
+    const body = { from: this.userId, document };
+    if (caption !== undefined) body.caption = caption;
+    return this.ok('POST', '/messages', body);
+  }
+
   // The user presses the button with `data` under message `messageId`; resolves to the
   // control API's answer (callback_query_id, update_id), whatever its status.
   press(messageId, data) {
@@ -71,6 +83,20 @@ class MockUser {
   }
 }
 
+// Declares a chat (`POST /__mock/chats`, see docs/conversations.md); resolves to its Chat.
+async function createChat(baseUrl, spec) {
+  const res = await fetch(`${baseUrl.replace(/\/+$/, '')}/__mock/chats`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(spec),
+  });
+  const text = await res.text();
+  assert.equal(res.status, 200, `POST /__mock/chats -> HTTP ${res.status} ${text}`);
+  const json = JSON.parse(text);
+  assert.equal(json.ok, true, text);
+  return json.chat;
+}
+
 // Calls `probe` until it returns a truthy value, or fails with `what` after `ms` milliseconds.
 async function eventually(what, probe, ms = 10_000) {
   const deadline = Date.now() + ms;
@@ -83,4 +109,4 @@ async function eventually(what, probe, ms = 10_000) {
   }
 }
 
-module.exports = { MockUser, eventually };
+module.exports = { MockUser, createChat, eventually };

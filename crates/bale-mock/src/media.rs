@@ -119,7 +119,10 @@ pub fn sticker(file: &FileInfo, emoji: Option<String>) -> Sticker {
 }
 
 /// The MIME type of a file: from its name's extension, as tdlib does, else the type the
-/// uploader declared (unless it is the uninformative `application/octet-stream`).
+/// uploader declared (unless it is the uninformative `application/octet-stream`, or a
+/// `multipart/…` type, which names a container and never a file's content:
+/// python-bale-bot 2.5.0 labels every file part `multipart/form-data`, and the real server,
+/// which reads no part's type at all, never answers it).
 pub fn mime_type(file_name: &str, declared: Option<&str>) -> Option<String> {
     let extension = file_name
         .rsplit_once('.')
@@ -146,6 +149,10 @@ pub fn mime_type(file_name: &str, declared: Option<&str>) -> Option<String> {
         declared
             .map(str::trim)
             .filter(|t| !t.is_empty() && !t.eq_ignore_ascii_case("application/octet-stream"))
+            .filter(|t| {
+                !t.get(..10)
+                    .is_some_and(|p| p.eq_ignore_ascii_case("multipart/"))
+            })
             .filter(|t| t.len() <= 128 && t.bytes().all(|b| b.is_ascii_graphic()))
             .map(str::to_owned)
     })
@@ -164,5 +171,14 @@ mod tests {
         );
         assert_eq!(mime_type("a", Some("application/octet-stream")), None);
         assert_eq!(mime_type("a", Some("bad type\r\nx: y")), None);
+        assert_eq!(mime_type("a.bin", Some("multipart/form-data")), None);
+        assert_eq!(
+            mime_type("a.bin", Some("Multipart/Mixed; boundary=x")),
+            None
+        );
+        assert_eq!(
+            mime_type("a.txt", Some("multipart/form-data")).as_deref(),
+            Some("text/plain")
+        );
     }
 }

@@ -652,6 +652,52 @@ async fn album_errors() {
     assert_eq!(server.mock().files().usage(), (0, 0));
 }
 
+/// python-bale-bot 2.5.0 labels every file part `Content-Type: multipart/form-data`. The real
+/// server reads no part's type (telegram-bot-api's `get_input_file` hands tdlib the temporary
+/// file's name only), so that label never becomes a document's `mime_type`; the name's
+/// extension still does, and a type a client declares for an unknown extension still counts.
+#[tokio::test]
+async fn a_multipart_part_type_is_not_a_documents_mime_type() {
+    let server = MockServer::start();
+    started(&server, BOT).await;
+    let user = USER.to_string();
+    let mut sent = Vec::new();
+    for (name, content_type) in [
+        ("report.bin", "multipart/form-data"),
+        ("notes.txt", "multipart/form-data"),
+        ("report.bin", "application/x-thing"),
+    ] {
+        let answer = upload(
+            &server,
+            TOKEN,
+            "sendDocument",
+            &[("chat_id", &user)],
+            vec![Part {
+                field: "document",
+                file_name: name,
+                content_type,
+                bytes: b"\x00\x01 bytes \xff".to_vec(),
+            }],
+        )
+        .await;
+        assert_eq!(
+            answer.status, 200,
+            "{name} {content_type}: {:?}",
+            answer.body
+        );
+        sent.push(answer.result()["document"].clone());
+    }
+    assert_eq!(sent[0]["file_name"], "report.bin");
+    assert!(sent[0].get("mime_type").is_none(), "{}", sent[0]);
+    assert_eq!(sent[1]["mime_type"], "text/plain");
+    assert_eq!(sent[2]["mime_type"], "application/x-thing");
+    // The bytes are the file's, whatever the part was labelled.
+    assert_eq!(
+        download(&server, TOKEN, &file_id(&sent[0])).await.body,
+        b"\x00\x01 bytes \xff"
+    );
+}
+
 #[tokio::test]
 async fn a_user_sends_a_document_and_a_photo_that_the_bot_downloads() {
     let server = MockServer::start();
