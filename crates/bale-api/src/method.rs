@@ -201,4 +201,44 @@ mod tests {
             assert_eq!(Method::from_name(a.name()), Some(*a));
         }
     }
+
+    /// Every method the maintained Bale SDKs and the n8n BaleMessenger node send is in the
+    /// catalogue (so the mock answers it rather than 404). The lists are what their sources
+    /// call: Balethon 1.1.0 `auto_execute("…")`, python-bale-bot 2.5.0 `Route(…, "…")` (it
+    /// capitalises some), and the node's 32 operations.
+    #[test]
+    fn every_method_the_sdks_send_is_in_the_catalogue() {
+        const BALETHON: &str = "addStickerToSet answerCallbackQuery answerPreCheckoutQuery \
+            askReview banChatMember copyMessage createChatInviteLink createInvoiceLink \
+            createNewStickerSet deleteChatPhoto deleteMessage deleteStickerToSet deleteWebhook \
+            editMessageCaption editMessageReplyMarkup editMessageText exportChatInviteLink \
+            forwardMessage getChat getChatAdministrators getChatMember getChatMembersCount \
+            getFile getMe getStickerSet getUpdates getWebhookInfo inquireTransaction inviteUser \
+            leaveChat pinChatMessage promoteChatMember restrictChatMember revokeChatInviteLink \
+            sendAudio sendChatAction sendContact sendDocument sendInvoice sendLocation \
+            sendMessage sendPhoto sendSticker sendVideo sendVoice setChatDescription \
+            setChatPhoto setChatTitle setWebhook unbanChatMember unpinAllChatMessages \
+            unpinChatMessage uploadStickerFile";
+        const PYTHON_BALE_BOT: &str = "SendAudio SendMediaGroup SendPhoto banChatMember \
+            copyMessage deleteMessage deleteWebhook editMessageCaption editMessageText \
+            forwardMessage getChat getChatAdministrators getChatMember getChatMembersCount \
+            getMe getUpdates getWebhookInfo inviteUser leaveChat promoteChatMember \
+            sendAnimation sendContact sendDocument sendInvoice sendLocation sendMessage \
+            sendSticker sendVideo setChatPhoto setWebhook unbanChatMember";
+        const N8N_NODE: &str = "getMe logOut close answerCallbackQuery answerInlineQuery \
+            banChatMember getChat getChatMembersCount leaveChat setChatPhoto unbanChatMember \
+            getFile copyMessage deleteMessage editMessageText forwardMessage sendAnimation \
+            sendAudio sendDocument sendPhoto sendVideo sendVoice sendChatAction sendContact \
+            sendLocation sendMediaGroup sendMessage sendSticker sendInvoice uploadStickerFile \
+            createNewStickerSet addStickerToSet";
+        for (sdk, names) in [
+            ("Balethon", BALETHON),
+            ("python-bale-bot", PYTHON_BALE_BOT),
+            ("n8n", N8N_NODE),
+        ] {
+            for name in names.split_whitespace() {
+                assert!(Method::from_name(name).is_some(), "{sdk} sends {name}");
+            }
+        }
+    }
 }

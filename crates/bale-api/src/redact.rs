@@ -39,7 +39,7 @@ pub fn known<'t>(text: &'t str, token: &str) -> Cow<'t, str> {
 }
 
 /// `text` with the secret of everything shaped like a token — digits, `:` (or `%3A`), then
-/// at least [`MIN_TOKEN_LIKE_SECRET`] base64url characters — replaced by `<redacted>`.
+/// at least `MIN_TOKEN_LIKE_SECRET` base64url characters — replaced by `<redacted>`.
 pub fn token_like(text: &str) -> Cow<'_, str> {
     let bytes = text.as_bytes();
     let mut out = String::new();

@@ -131,7 +131,7 @@ fn as_str<S: serde::Serializer>(method: &http::Method, serializer: S) -> Result<
 
 /// A bounded, thread-safe journal.
 ///
-/// Sequence numbers are taken apart from recording ([`Journal::reserve`]): the router takes
+/// Sequence numbers are taken apart from recording (`Journal::reserve`): the router takes
 /// a request's number where the bot's state machine decides it, under the bot's lock, and
 /// records the entry once the answer is known — on a multi-threaded server, requests of
 /// one bot may finish in another order than they were decided in, and the journal keeps
