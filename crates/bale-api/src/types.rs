@@ -272,6 +272,15 @@ pub struct Message {
     /// A shared location.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub location: Option<Location>,
+    /// A member added: tdlib writes the legacy `new_chat_participant` beside it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub new_chat_participant: Option<User>,
+    /// The first member added (legacy).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub new_chat_member: Option<User>,
+    /// The members added.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub new_chat_members: Vec<User>,
     /// A member removed: tdlib writes the legacy `left_chat_participant` beside it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub left_chat_participant: Option<User>,

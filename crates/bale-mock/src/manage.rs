@@ -83,22 +83,35 @@ pub(crate) fn set_status(
             .and_then(|group| group.members.insert(user.id, new))
     };
     let old = old.unwrap_or(MemberStatus::Left);
-    if old != new {
-        let kind = if user.id == call.bot {
-            "my_chat_member"
-        } else {
-            "chat_member"
-        };
-        let updated = json!({
-            "chat": target.chat,
-            "from": call.me().plain(),
-            "date": call.date(),
-            "old_chat_member": chat_member(user, old, target.chat.kind),
-            "new_chat_member": chat_member(user, new, target.chat.kind),
-        });
-        crate::people::push(&mut call.state.conversation, kind, &updated, call.now);
-    }
+    tell(call, target, user, old, new);
     old
+}
+
+/// Queues the update of a standing that changed from `old` to `new` (nothing if it did
+/// not): `my_chat_member` for the bot itself, `chat_member` for anyone else.
+pub(crate) fn tell(
+    call: &mut Call<'_>,
+    target: &Target,
+    user: &User,
+    old: MemberStatus,
+    new: MemberStatus,
+) {
+    if old == new {
+        return;
+    }
+    let kind = if user.id == call.bot {
+        "my_chat_member"
+    } else {
+        "chat_member"
+    };
+    let updated = json!({
+        "chat": target.chat,
+        "from": call.me().plain(),
+        "date": call.date(),
+        "old_chat_member": chat_member(user, old, target.chat.kind),
+        "new_chat_member": chat_member(user, new, target.chat.kind),
+    });
+    crate::people::push(&mut call.state.conversation, kind, &updated, call.now);
 }
 
 /// Leaves a service message from the bot in the chat. It takes a message id and is in the

@@ -16,15 +16,17 @@
 //! | the bot is not an administrator | 400 `Bad Request: not enough rights to invite members to the group chat` (`supergroup chat` for supergroups and channels, as tdlib words both) |
 //!
 //! Inviting a member answers `true` and changes nothing; a user who left or was banned
-//! becomes a member again.
+//! becomes a member again, with a `chat_member` update (if the bot asked for them) and, in
+//! a group, a `new_chat_members` service message (kept in the transcript; the bot gets no
+//! update for its own service message, as on the real server).
 
-use bale_api::{ApiError, ChatType};
+use bale_api::{ApiError, ChatType, Message};
 use serde::Deserialize;
 
 use super::{done, Call, Result};
 use crate::access::{self, Need};
-use crate::members;
 use crate::world::MemberStatus;
+use crate::{manage, members};
 
 #[derive(Deserialize)]
 pub(super) struct Params {
@@ -32,7 +34,7 @@ pub(super) struct Params {
     user_id: Option<String>,
 }
 
-pub(super) fn run(call: Call<'_>, p: Params) -> Result {
+pub(super) fn run(mut call: Call<'_>, p: Params) -> Result {
     let user = members::user_id(p.user_id.as_deref())?;
     let target = access::resolve(&call, p.chat_id.as_deref(), Need::Read)?;
     if target.chat.kind == ChatType::Private {
@@ -55,9 +57,25 @@ pub(super) fn run(call: Call<'_>, p: Params) -> Result {
         ));
     }
     let limits = call.world.limits;
-    call.world
+    let old = call
+        .world
         .write()
         .add_member(target.chat.id, user, &limits)
         .map_err(|e| ApiError::new(400, format!("Bad Request: {e}")))?;
+    if old.is_some_and(MemberStatus::is_member) {
+        return done(&true);
+    }
+    let added = call.world.read().user(user).map(bale_api::User::plain);
+    if let Some(added) = added {
+        let old = old.unwrap_or(MemberStatus::Left);
+        manage::tell(&mut call, &target, &added, old, MemberStatus::Member);
+        let joined = Message {
+            new_chat_participant: Some(added.clone()),
+            new_chat_member: Some(added.clone()),
+            new_chat_members: vec![added],
+            ..Message::default()
+        };
+        manage::service_message(&mut call, &target, joined);
+    }
     done(&true)
 }

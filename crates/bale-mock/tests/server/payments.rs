@@ -580,6 +580,14 @@ async fn invite_user_makes_the_user_a_member() {
     let server = MockServer::start();
     let chat = group(&server, "supergroup", "administrator").await;
     assert_eq!(member_status(&server, chat, OTHER).await, "left");
+    // The bot asks for chat_member updates: it is told of the new member.
+    api(
+        &server,
+        TOKEN,
+        "getUpdates",
+        json!({"allowed_updates": ["chat_member"]}),
+    )
+    .await;
     let invite = json!({"chat_id": chat, "user_id": OTHER});
     assert_eq!(
         api(&server, TOKEN, "inviteUser", invite.clone())
@@ -588,6 +596,16 @@ async fn invite_user_makes_the_user_a_member() {
         &json!(true)
     );
     assert_eq!(member_status(&server, chat, OTHER).await, "member");
+    let updates = api(&server, TOKEN, "getUpdates", json!({})).await;
+    let change = &updates.result()[0]["chat_member"];
+    assert_eq!(change["old_chat_member"]["status"], "left");
+    assert_eq!(change["new_chat_member"]["status"], "member");
+    assert_eq!(change["new_chat_member"]["user"]["id"], OTHER);
+    let path = format!("/__mock/bots/{BOT}/chats/{chat}/messages");
+    let transcript = crate::support::get(&server, &path).await.body;
+    let joined = transcript["messages"].as_array().unwrap().last().unwrap()["message"].clone();
+    assert_eq!(joined["new_chat_members"][0]["id"], OTHER);
+    assert_eq!(joined["new_chat_member"]["id"], OTHER);
     // Again: nothing changes.
     assert_eq!(
         api(&server, TOKEN, "inviteUser", invite).await.result(),
