@@ -26,12 +26,12 @@ fuzz_target!(|data: &[u8]| {
             return;
         }
     };
-    let engine = Engine::new(scenario.clone());
+    let engine = Engine::new(scenario.clone(), 1000);
     let params: Params = [("chat_id", "1")].into_iter().collect();
     for (bot, now) in [(1, 0), (123, 10), (1 << 40, 1_000_000)] {
         let now = Duration::from_secs(now);
         let request = RuleRequest {
-            token: "1:AAAAAAAAAAAAAAAAAAAAAAAAAAAA",
+            token: bale_api::Secret::new("1:AAAAAAAAAAAAAAAAAAAAAAAAAAAA"),
             bot: Some(bot),
             method: "sendMessage",
             params: &params,
