@@ -38,7 +38,18 @@
 //! - `invoice`: the invoice parameters `sendInvoice` and `createInvoiceLink` share.
 //! - [`payments`]: what a bot keeps of its invoices and pre-checkout queries;
 //!   [`pay`]: a played user paying one.
-//! - [`control`]: the control API under `/__mock/` (reset, scenario, clock, bots, journal).
+//! - [`control`]: the control API under `/__mock/` (reset, scenario, clock, bots, journal),
+//!   one matchit table; `control_play`: its play-the-user half; [`control_access`]: who may
+//!   use it (loopback, same origin, JSON writes, the control token).
+//! - [`people`]: playing the users (they write, press buttons, pay); [`world`]: the users
+//!   and group chats every bot shares; [`conversation`]: what one bot sees (messages,
+//!   updates, webhook, pins) with [`inbox`] its update queue; `webhook`: deliveries.
+//! - `access`: which chat a request names and whether the bot may use it; `compose`:
+//!   posting and editing the bot's messages; `markup`: reply markup; [`decode`]: typed
+//!   parameters with tdlib's lenient scalars.
+//! - `members`: chat members as tdlib writes them; `manage`: rights checks, standing changes
+//!   with their updates and service messages; [`stickers`]: the sticker sets.
+//! - `buckets`: the rate-limit buckets, normalised and capped.
 //! - [`scenario`]: [`Scenario`] files: parsing, validation with positions, the shipped ones.
 //! - [`engine`]: a scenario at run time: rule matching, counters, rate-limit buckets.
 //! - [`state`]: per-bot instance lifecycle (running, logged out, closed).
