@@ -8,6 +8,9 @@
 //! path → params → rules → token → access → rate limits → instance → method
 //! ```
 
+mod download;
+mod long_poll;
+
 use std::borrow::Cow;
 use std::sync::{Arc, PoisonError, RwLock, Weak};
 use std::time::Duration;
@@ -32,6 +35,7 @@ use crate::scenario::{RateAnswer, Scenario, UnknownTokens};
 use crate::state::{admit, lifecycle, Access, Bots};
 use crate::world::World;
 use crate::{webhook, Clock, Config};
+use download::download_target;
 
 /// The state of one fake server: configuration, clock, scenario, bots, the world they share,
 /// the journal, and the background work (webhook deliveries) it owns.
@@ -107,19 +111,6 @@ pub(crate) fn target<'p>(paths: &matchit::Router<Endpoint>, path: &'p str) -> Op
         },
         Endpoint::Control | Endpoint::Download => return None,
     })
-}
-
-/// The token and the file a download path names: `/file/bot<token>/<file>`.
-fn download_target<'p>(
-    paths: &matchit::Router<Endpoint>,
-    path: &'p str,
-) -> Option<(Secret<&'p str>, &'p str)> {
-    let matched = paths.at(path).ok()?;
-    if *matched.value != Endpoint::Download {
-        return None;
-    }
-    let token = Secret::new(matched.params.get("token").unwrap_or_default());
-    Some((token, matched.params.get("file").unwrap_or_default()))
 }
 
 /// What was decided for one request, before it becomes a [`Reply`].
@@ -554,124 +545,6 @@ impl Mock {
             };
             Ok(methods::run(method, call, params)?)
         })
-    }
-}
-
-impl Mock {
-    /// Answers `/file/bot<token>/<file>`: the bytes of the file the bot has under that
-    /// `file_path` or `file_id`, else 404 `Not Found` (tdlib's answer to every path it does
-    /// not serve) — for an unknown token, another bot's file or a forgotten one alike. A
-    /// download launches no bot and passes no scenario rule; it is journaled as
-    /// `<download>` with the file it asked for, never the token or the bytes.
-    fn download(
-        &self,
-        request: &RawRequest,
-        token: Secret<&str>,
-        file: &str,
-        now: Duration,
-    ) -> Reply {
-        let credentials = Credentials::read(token);
-        let found = check_request_line(request).ok().and_then(|()| {
-            let _step = self.step();
-            let bot = self.owner(&credentials)?;
-            self.files.download(bot, file)
-        });
-        let (reply, status, description) = match found {
-            Some((_, bytes)) => (Reply::file(bytes), 200, None),
-            None => {
-                let error = match check_request_line(request) {
-                    Err(error) => error,
-                    Ok(()) => ApiError::not_found(),
-                };
-                let description = error.description.clone();
-                let status = error.error_code;
-                (
-                    Reply::api(&Envelope::<()>::Err(error)),
-                    status,
-                    Some(description),
-                )
-            }
-        };
-        let raw = credentials.raw.expose();
-        let mut params = serde_json::Map::new();
-        params.insert(
-            "file".into(),
-            serde_json::Value::String(journal_method(file, raw)),
-        );
-        self.journal.record(JournalEntry {
-            seq: self.journal.reserve(),
-            at_ms: u64::try_from(now.as_millis()).unwrap_or(u64::MAX),
-            bot_id: credentials.bot,
-            http_method: request.http_method.clone(),
-            method: DOWNLOAD.to_owned(),
-            params,
-            status: Some(status),
-            description,
-            rule: None,
-            fault: None,
-        });
-        reply
-    }
-
-    /// The bot a download's token names, if the token is that bot's: well formed, the
-    /// scenario's for a declared bot, and the one the bot was first seen with.
-    fn owner(&self, credentials: &Credentials<'_>) -> Option<BotId> {
-        let bot = credentials.checked.ok()?;
-        let engine = self.engine();
-        let scenario = engine.scenario();
-        match scenario.bot(bot) {
-            Some(spec) if spec.token.expose() != credentials.raw.expose() => return None,
-            None if scenario.unknown_tokens == UnknownTokens::Reject => return None,
-            _ => {}
-        }
-        self.bots
-            .with_existing(bot, |state| state.holds(credentials.raw.expose()))
-            .filter(|holds| *holds)
-            .map(|_| bot)
-    }
-
-    /// Awaits a parked long poll: its updates when they come, an empty list when its time
-    /// is up on the server clock or the server shuts down, or its conflict.
-    async fn wait(&self, mut poll: Poll) -> Envelope<Box<RawValue>> {
-        loop {
-            tokio::select! {
-                biased;
-                ended = &mut poll.ended => {
-                    // A dropped sender means the bot was reset: nothing to deliver.
-                    return match ended {
-                        Ok(error) => Envelope::Err(error),
-                        Err(_) => Envelope::Ok(methods::get_updates_array(&[])),
-                    };
-                }
-                () = self.stopping() => break,
-                () = self.clock().sleep_until(poll.deadline) => break,
-                changed = poll.activity.changed() => {
-                    if changed.is_err() {
-                        break;
-                    }
-                    let (offset, limit, now) = (poll.offset, poll.limit, self.clock().now());
-                    let updates = self.bots.with(poll.bot, |bot| {
-                        bot.conversation.inbox.read(offset, limit, now)
-                    });
-                    if !updates.is_empty() {
-                        self.unpark(&poll);
-                        return Envelope::Ok(methods::get_updates_array(&updates));
-                    }
-                }
-            }
-        }
-        let (offset, limit, now) = (poll.offset, poll.limit, self.clock().now());
-        let updates = self.bots.with(poll.bot, |bot| {
-            bot.conversation.inbox.read(offset, limit, now)
-        });
-        self.unpark(&poll);
-        Envelope::Ok(methods::get_updates_array(&updates))
-    }
-
-    fn unpark(&self, poll: &Poll) {
-        self.bots.with(poll.bot, |bot| {
-            bot.conversation.inbox.unpark(poll.generation)
-        });
     }
 }
 
