@@ -69,22 +69,23 @@ pub(crate) fn known_user(
 
 /// Sets `user`'s standing in the group and tells the bot: `my_chat_member` when the bot is
 /// the one changed, `chat_member` otherwise (which the bot gets only if it asked for it in
-/// `allowed_updates`, as on the real server). Answers the old standing.
+/// `allowed_updates`, as on the real server). A standing for someone new to the chat counts
+/// against the memberships cap (`Bad Request: …` past it). Answers the old standing.
 pub(crate) fn set_status(
     call: &mut Call<'_>,
     target: &Target,
     user: &User,
     new: MemberStatus,
-) -> MemberStatus {
-    let old = {
-        let mut directory = call.world.write();
-        directory
-            .chat_mut(target.chat.id)
-            .and_then(|group| group.members.insert(user.id, new))
-    };
+) -> Result<MemberStatus, ApiError> {
+    let limits = call.world.limits;
+    let old = call
+        .world
+        .write()
+        .set_member(target.chat.id, user.id, new, &limits)
+        .map_err(|e| bad_request(&e.to_string()))?;
     let old = old.unwrap_or(MemberStatus::Left);
     tell(call, target, user, old, new);
-    old
+    Ok(old)
 }
 
 /// Queues the update of a standing that changed from `old` to `new` (nothing if it did

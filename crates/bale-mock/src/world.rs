@@ -273,6 +273,26 @@ impl Directory {
         Ok(group)
     }
 
+    /// Gives `id` the standing `status` in group chat `chat`, within the cap on memberships
+    /// (a new entry counts; changing a standing does not); its old standing, if any.
+    pub fn set_member(
+        &mut self,
+        chat: ChatId,
+        id: i64,
+        status: MemberStatus,
+        limits: &WorldLimits,
+    ) -> Result<Option<MemberStatus>, WorldError> {
+        let total: usize = self.chats.values().map(|group| group.members.len()).sum();
+        let group = self
+            .chats
+            .get_mut(&chat)
+            .ok_or_else(|| WorldError::BadId(format!("no chat {chat}")))?;
+        if !group.members.contains_key(&id) && total >= limits.memberships {
+            return Err(WorldError::TooManyMembers(limits.memberships));
+        }
+        Ok(group.members.insert(id, status))
+    }
+
     /// Makes `id` a member of group chat `chat` (whatever it was before), within the cap on
     /// memberships; its old standing, if any.
     pub fn add_member(

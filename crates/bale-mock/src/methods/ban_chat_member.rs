@@ -44,7 +44,7 @@ pub(super) fn run(mut call: Call<'_>, p: Params) -> Result {
         }
         _ => {}
     }
-    manage::set_status(&mut call, &target, &user, MemberStatus::Kicked);
+    manage::set_status(&mut call, &target, &user, MemberStatus::Kicked)?;
     if manage::in_chat(standing) {
         let left = Message {
             left_chat_participant: Some(user.clone()),

@@ -84,6 +84,6 @@ pub(super) fn run(mut call: Call<'_>, p: Params) -> Result {
     } else {
         MemberStatus::Member
     };
-    manage::set_status(&mut call, &target, &user, new);
+    manage::set_status(&mut call, &target, &user, new)?;
     done(&true)
 }

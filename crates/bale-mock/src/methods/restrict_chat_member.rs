@@ -53,7 +53,7 @@ pub(super) fn run(mut call: Call<'_>, p: Params) -> Result {
     } else {
         MemberStatus::Restricted
     };
-    manage::set_status(&mut call, &target, &user, new);
+    manage::set_status(&mut call, &target, &user, new)?;
     done(&true)
 }
 

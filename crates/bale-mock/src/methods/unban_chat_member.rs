@@ -47,6 +47,6 @@ pub(super) fn run(mut call: Call<'_>, p: Params) -> Result {
         }
         _ => {}
     }
-    manage::set_status(&mut call, &target, &user, MemberStatus::Left);
+    manage::set_status(&mut call, &target, &user, MemberStatus::Left)?;
     done(&true)
 }

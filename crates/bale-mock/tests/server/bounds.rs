@@ -83,3 +83,35 @@ async fn a_huge_parameter_is_journaled_cut_and_marked() {
     assert!(kept.len() < 5000, "{} bytes kept", kept.len());
     assert!(kept.ends_with("… <900000 bytes in all>"));
 }
+
+#[tokio::test]
+async fn a_ban_of_a_non_member_counts_against_the_memberships_cap() {
+    let mut config = Config::default().clock(Clock::manual());
+    config.world_limits.memberships = 3;
+    let server = MockServer::start_with(config);
+    let (status, body) = control_post(&server, "users", json!({"id": 7009})).await;
+    assert_eq!(status, 200, "{body}");
+    let (status, body) = control_post(
+        &server,
+        "chats",
+        json!({"type": "supergroup", "title": "Full",
+               "members": [{"user": 7001, "status": "creator"}, {"user": 7002}],
+               "bots": [{"bot": 123456789, "status": "administrator"}]}),
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    let chat = body["chat"]["id"].as_i64().unwrap();
+    // 7009 was never in the chat: banning them would be a fourth membership.
+    let ban = crate::support::api(
+        &server,
+        crate::support::TOKEN,
+        "banChatMember",
+        json!({"chat_id": chat, "user_id": 7009}),
+    )
+    .await;
+    assert_eq!(ban.status, 400, "{}", ban.body);
+    assert!(ban.body["description"]
+        .as_str()
+        .unwrap()
+        .contains("more than 3 members in all"));
+}
