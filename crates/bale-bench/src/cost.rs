@@ -1,31 +1,39 @@
 //! Deterministic per-request cost: the in-process matrix of `bench/handler-cost` (one JSON
-//! object per line), and instructions per request on the socket under callgrind.
+//! object per line), and user-space instructions per request on the socket under callgrind.
 
 use std::path::Path;
 use std::process::Command;
 
-use anyhow::{anyhow, Context};
+use anyhow::{bail, Context};
 use serde::Deserialize;
 
 use crate::server::Server;
 use crate::wrk::{Shape, Wrk};
 
-/// One line of `bench/handler-cost`.
+/// One line of `bench/handler-cost`: a case on a server of so many bots, rules and chats.
 #[derive(Clone, Debug, Deserialize, PartialEq)]
 pub struct Cost {
-    /// `getme-json`, `send-message-form`, …
     pub case: String,
-    /// Bots the server knows.
     pub bots: u64,
-    /// Scenario rules that match nothing.
     pub rules: u64,
-    /// Chats the bot has.
     pub chats: u64,
-    /// Instructions per request, in process.
     pub instructions_per_request: f64,
 }
 
-/// Reads the JSON lines of `bench/handler-cost`'s output; other lines are its log.
+impl Cost {
+    fn size(&self, dimension: usize) -> u64 {
+        [self.bots, self.rules, self.chats][dimension]
+    }
+}
+
+/// The sizes that must not raise the cost by more than 10 %: name, small, large.
+pub const DIMENSIONS: [(&str, u64, u64); 3] = [
+    ("bots", 1, 10_000),
+    ("rules", 0, 1_000),
+    ("chats", 1, 100_000),
+];
+
+/// The JSON lines of `bench/handler-cost`'s output; other lines are its log.
 pub fn parse(stdout: &str) -> Vec<Cost> {
     stdout
         .lines()
@@ -33,42 +41,24 @@ pub fn parse(stdout: &str) -> Vec<Cost> {
         .collect()
 }
 
-/// The dimensions whose growth must not raise the cost: name, small and large value.
-pub const DIMENSIONS: [(&str, u64, u64); 3] = [
-    ("bots", 1, 10_000),
-    ("rules", 0, 1_000),
-    ("chats", 1, 100_000),
-];
-
-fn get(cost: &Cost, dimension: &str) -> u64 {
-    match dimension {
-        "bots" => cost.bots,
-        "rules" => cost.rules,
-        _ => cost.chats,
-    }
-}
-
-/// The worst ratio large / small of `dimension` over every case, each pair of lines alike
-/// in everything else; with the case it was found in. `None`: no such pair.
-pub fn worst_growth(costs: &[Cost], dimension: &str) -> Option<(f64, String)> {
-    let (_, small, large) = DIMENSIONS.into_iter().find(|d| d.0 == dimension)?;
-    let others = |c: &Cost| DIMENSIONS.map(|d| if d.0 == dimension { 0 } else { get(c, d.0) });
-    costs
+/// The largest cost ratio, large / small size of dimension `d`, over every pair of lines of
+/// one case alike in the other sizes, with its case; `None` without such a pair.
+pub fn worst_growth(costs: &[Cost], d: usize) -> Option<(f64, String)> {
+    let (_, small, large) = DIMENSIONS[d];
+    let others = |c: &Cost| [0, 1, 2].map(|i| if i == d { 0 } else { c.size(i) });
+    let pairs = costs
         .iter()
-        .filter(|big| get(big, dimension) == large)
+        .filter(|big| big.size(d) == large)
         .filter_map(|big| {
-            let base = costs.iter().find(|c| {
-                c.case == big.case && get(c, dimension) == small && others(c) == others(big)
-            })?;
-            Some((
-                big.instructions_per_request / base.instructions_per_request,
-                big.case.clone(),
-            ))
-        })
-        .max_by(|a, b| a.0.total_cmp(&b.0))
+            let alike = |c: &&Cost| c.case == big.case && others(c) == others(big);
+            let base = costs.iter().filter(alike).find(|c| c.size(d) == small)?;
+            let ratio = big.instructions_per_request / base.instructions_per_request;
+            Some((ratio, big.case.clone()))
+        });
+    pairs.max_by(|a, b| a.0.total_cmp(&b.0))
 }
 
-/// Runs `bench/handler-cost` when it exists; `Ok(None)` when it does not.
+/// Runs `bench/handler-cost` when it exists (it is written alongside); `None` when not.
 pub fn handler_cost(root: &Path) -> anyhow::Result<Option<Vec<Cost>>> {
     let script = root.join("bench/handler-cost");
     if !script.exists() {
@@ -79,48 +69,71 @@ pub fn handler_cost(root: &Path) -> anyhow::Result<Option<Vec<Cost>>> {
         .output()
         .context("bench/handler-cost")?;
     if !out.status.success() {
-        anyhow::bail!(
-            "bench/handler-cost failed: {}",
+        bail!(
+            "bench/handler-cost: {}",
             String::from_utf8_lossy(&out.stderr)
         );
     }
     Ok(Some(parse(&String::from_utf8_lossy(&out.stdout))))
 }
 
-/// User-space instructions per request of `server` (a command line) answering `shape`:
-/// the server under callgrind with collection off, a 1 s warm-up, then collection on for
-/// `seconds` of wrk at 10 connections; the profile's total over wrk's request count.
-pub fn socket_ir(
-    server: &[String],
-    shape: &Shape,
-    wrk: &Wrk,
-    seconds: u64,
-    logs: &Path,
-) -> anyhow::Result<f64> {
-    let profile = logs.join(format!("callgrind-{}.out", shape.name.replace(' ', "-")));
-    let mut command = Command::new("valgrind");
-    command.args(["--tool=callgrind", "--collect-atstart=no"]);
-    command.arg(format!("--callgrind-out-file={}", profile.display()));
-    command.args(server);
-    let running = Server::start(command, &logs.join("callgrind.log"))?;
+/// Instructions per request of `server` (a command line) answering `shape`: the server
+/// under callgrind with collection off, a 1 s warm-up, then collection on for `seconds` of
+/// wrk at 10 connections; the profile's total over wrk's count of answers.
+pub fn socket_ir(server: &[String], shape: &Shape, wrk: &Wrk, logs: &Path) -> anyhow::Result<f64> {
+    let out = logs.join(format!("callgrind-{}.out", shape.name.replace(' ', "-")));
+    let mut valgrind = Command::new("valgrind");
+    valgrind.args(["--tool=callgrind", "--collect-atstart=no"]);
+    valgrind
+        .arg(format!("--callgrind-out-file={}", out.display()))
+        .args(server);
+    let running = Server::start(valgrind, &logs.join("callgrind.log"))?;
     wrk.run(running.addr, shape, 10, 1)?;
-    let toggle = |on: &str| {
+    let pid = running.pid().to_string();
+    let collect = |on| {
         Command::new("callgrind_control")
-            .args(["-i", on, &running.pid().to_string()])
+            .args(["-i", on, &pid])
             .output()
     };
-    toggle("on")?;
-    let run = wrk.run(running.addr, shape, 10, seconds)?;
-    toggle("off")?;
-    drop(running);
-    let text = std::fs::read_to_string(&profile)?;
-    let total: f64 = text
+    collect("on")?;
+    let run = wrk.run(running.addr, shape, 10, 3)?;
+    collect("off")?;
+    drop(running); // SIGTERM: callgrind writes the profile as the server exits
+    let profile = std::fs::read_to_string(&out)?;
+    let total = profile
         .lines()
-        .find_map(|line| {
-            line.strip_prefix("totals:")
-                .or_else(|| line.strip_prefix("summary:"))
-        })
-        .and_then(|n| n.split_whitespace().next()?.parse().ok())
-        .ok_or_else(|| anyhow!("no total in {}", profile.display()))?;
+        .find_map(|line| line.strip_prefix("totals: "));
+    let total: f64 = total.context("no totals in the profile")?.trim().parse()?;
     Ok(total / run.requests as f64)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn line(case: &str, bots: u64, rules: u64, chats: u64, ir: u32) -> String {
+        format!(
+            r#"{{"case":"{case}","bots":{bots},"rules":{rules},"chats":{chats},"instructions_per_request":{ir}}}"#
+        )
+    }
+
+    #[test]
+    fn growth_compares_lines_alike_in_the_other_sizes() {
+        let out = [
+            "building handler_cost…".to_owned(),
+            line("getme-json", 1, 0, 1, 1000),
+            line("getme-json", 10_000, 0, 1, 1050),
+            line("getme-json", 1, 1000, 1, 1200),
+            line("send-message-json", 1, 0, 1, 2000),
+            line("send-message-json", 10_000, 0, 1, 2300),
+            // A cross-product line: compared with its own base (rules 1 000), not with 1 bot.
+            line("getme-json", 10_000, 1000, 1, 1260),
+        ];
+        let costs = parse(&out.join("\n"));
+        assert_eq!(costs.len(), 6);
+        let (ratio, case) = worst_growth(&costs, 0).unwrap();
+        assert!((ratio - 1.15).abs() < 1e-9 && case == "send-message-json");
+        assert!((worst_growth(&costs, 1).unwrap().0 - 1.2).abs() < 1e-9);
+        assert_eq!(worst_growth(&costs, 2), None);
+    }
 }

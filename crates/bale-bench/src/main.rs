@@ -5,7 +5,7 @@
 //!
 //! - [`server`]: child processes, their RSS (procfs), SIGTERM by PID (nix), start-up time.
 //! - [`wrk`]: one load run, its JSON summary parsed with serde.
-//! - [`live`]: long poll, webhook and console cases, driven with reqwest.
+//! - [`live`]: the long poll, webhook and console cases, driven with reqwest.
 //! - [`cost`]: instructions per request, in process (bench/handler-cost) and on the socket.
 //! - [`report`]: the targets with met / missed, the Markdown.
 
@@ -15,22 +15,23 @@ mod report;
 mod server;
 mod wrk;
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::{Command, ExitCode};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use anyhow::Context;
 use clap::Parser;
+use serde_json::json;
 
-use report::{Results, Row};
-use server::{free_port, startup_ms, Server, TOKEN};
+use report::Results;
+use server::{free_port, Server, TOKEN};
 use wrk::{pinned, Shape, Wrk};
 
 /// Command-line options.
 #[derive(Parser, Debug)]
 #[command(about = "Benchmark bale-mock against bare hyper and telegram-test-api")]
 struct Opts {
-    /// Short runs that print the report and write no file (no callgrind, no handler cost).
+    /// Short runs; print the report, write no file, count no instructions.
     #[arg(long)]
     quick: bool,
     /// Pin the servers to CPUs 1… and wrk to CPU 0 (default: unpinned, as users run it).
@@ -41,106 +42,38 @@ struct Opts {
     seconds: u64,
 }
 
-/// The user who writes to the bot first, so that sendMessage has a chat.
+/// The bot of [`TOKEN`], and the user who writes to it first so that sendMessage has a chat.
+const BOT: u64 = 123_456_789;
 const USER: u64 = 7001;
 
-/// The request shapes, getMe first: GET (pyTelegramBotAPI), JSON (grammY, telegraf), an empty
-/// form (node-telegram-bot-api), multipart; then sendMessage to the user's chat.
+/// A small multipart/form-data body: one field.
+const MULTIPART: &str = "--b\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\n1\r\n--b--\r\n";
+
+/// The request shapes, getMe first: GET (pyTelegramBotAPI), JSON (grammY, telegraf), an
+/// empty form (node-telegram-bot-api), multipart; then sendMessage to the user's chat.
 fn shapes() -> Vec<Shape> {
-    let path = |method: &str| format!("/bot{TOKEN}/{method}");
-    let post = |name, method, content_type: &str, body: &str| Shape {
+    let shape = |name: &'static str, post: Option<(&str, &str)>| Shape {
         name,
-        method: "POST",
-        path: path(method),
-        body: Some((content_type.into(), body.into())),
+        method: if post.is_some() { "POST" } else { "GET" },
+        path: format!("/bot{TOKEN}/{}", name.split(' ').next().unwrap_or(name)),
+        body: post.map(|(content_type, body)| [content_type.into(), body.into()]),
     };
-    let form = "application/x-www-form-urlencoded";
-    let multipart = "--b\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\n1\r\n--b--\r\n";
-    let text = "Hello from the benchmark";
+    let (json, form) = ("application/json", "application/x-www-form-urlencoded");
+    let multipart = ("multipart/form-data; boundary=b", MULTIPART);
+    let json_text = format!(r#"{{"chat_id":{USER},"text":"Hello from the benchmark"}}"#);
+    let form_text = format!("chat_id={USER}&text=Hello+from+the+benchmark");
     vec![
-        Shape {
-            name: "getMe GET",
-            method: "GET",
-            path: path("getMe"),
-            body: None,
-        },
-        post("getMe POST JSON", "getMe", "application/json", "{}"),
-        post("getMe POST form", "getMe", form, ""),
-        post(
-            "getMe multipart",
-            "getMe",
-            "multipart/form-data; boundary=b",
-            multipart,
-        ),
-        post(
-            "sendMessage JSON",
-            "sendMessage",
-            "application/json",
-            &format!(r#"{{"chat_id":{USER},"text":"{text}"}}"#),
-        ),
-        post(
-            "sendMessage form",
-            "sendMessage",
-            form,
-            &format!("chat_id={USER}&text={}", text.replace(' ', "+")),
-        ),
-        post(
-            "getUpdates JSON",
-            "getUpdates",
-            "application/json",
-            r#"{"timeout":0}"#,
-        ),
+        shape("getMe GET", None),
+        shape("getMe POST JSON", Some((json, "{}"))),
+        shape("getMe POST form", Some((form, ""))),
+        shape("getMe multipart", Some(multipart)),
+        shape("sendMessage JSON", Some((json, &json_text))),
+        shape("sendMessage form", Some((form, &form_text))),
+        shape("getUpdates JSON", Some((json, r#"{"timeout":0}"#))),
     ]
 }
 
-/// Where things are, and how servers are started.
-struct Bench {
-    root: PathBuf,
-    bin: PathBuf,
-    logs: PathBuf,
-    server_cpus: Option<String>,
-    wrk: Wrk,
-    runtime: tokio::runtime::Runtime,
-}
-
-impl Bench {
-    fn mock(&self, extra: &[&str]) -> Command {
-        let mut command = pinned(
-            self.server_cpus.as_deref(),
-            &self.bin.join("bale-mock").display().to_string(),
-        );
-        command
-            .args(["serve", "--listen", "127.0.0.1:0"])
-            .args(extra);
-        command
-    }
-
-    fn bare(&self) -> Command {
-        let mut command = pinned(
-            self.server_cpus.as_deref(),
-            &self.bin.join("bare-hyper").display().to_string(),
-        );
-        command.arg("127.0.0.1:0");
-        command
-    }
-
-    fn ttapi(&self) -> anyhow::Result<Command> {
-        let mut command = pinned(self.server_cpus.as_deref(), "node");
-        command
-            .args(["serve.js", &free_port()?.to_string()])
-            .current_dir(self.root.join("bench/node"));
-        Ok(command)
-    }
-
-    /// A mock whose bot has a chat with [`USER`].
-    fn mock_with_chat(&self, extra: &[&str], log: &str) -> anyhow::Result<Server> {
-        let mock = Server::start(self.mock(extra), &self.logs.join(log))?;
-        let client = reqwest::Client::new();
-        self.runtime
-            .block_on(live::user_writes(&client, mock.addr, 123_456_789, USER))?;
-        Ok(mock)
-    }
-}
+const SERVERS: [&str; 3] = ["bale-mock", "bare-hyper", "telegram-test-api"];
 
 fn main() -> ExitCode {
     match run(Opts::parse()) {
@@ -152,199 +85,151 @@ fn main() -> ExitCode {
     }
 }
 
-fn run(mut opts: Opts) -> anyhow::Result<()> {
-    if opts.quick {
-        opts.seconds = 1;
-    }
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../..")
-        .canonicalize()?;
+fn run(opts: Opts) -> anyhow::Result<()> {
+    let (quick, secs) = (opts.quick, if opts.quick { 1 } else { opts.seconds });
+    let root = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../..")).canonicalize()?;
     let cpus = std::thread::available_parallelism().map_or(1, usize::from);
     let server_cpus = (opts.pin && cpus > 1).then(|| format!("1-{}", cpus - 1));
+    let wrk = Wrk::new(&root, server_cpus.is_some());
     let exe = std::env::current_exe()?;
-    let b = Bench {
-        bin: exe
-            .parent()
-            .context("no folder for the driver")?
-            .to_path_buf(),
-        logs: root.join("target/bench-logs"),
-        wrk: Wrk {
-            script: root.join("bench/wrk/bench.lua").display().to_string(),
-            threads: if server_cpus.is_some() { 1 } else { cpus },
-            cpus: server_cpus.is_some().then(|| "0".into()),
-        },
-        server_cpus,
-        runtime: tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
-            .enable_all()
-            .build()?,
-        root,
+    let bin = exe.parent().context("no bin folder")?;
+    let logs = root.join("target/bench-logs");
+    std::fs::create_dir_all(&logs)?;
+    let tokio = tokio::runtime::Runtime::new()?;
+    // A server's command line on 127.0.0.1 (`bale-mock serve` with `extra` options).
+    let line = |server: &str, extra: &[&str]| -> anyhow::Result<Vec<String>> {
+        let bin = bin.join(server).display().to_string();
+        let any = "127.0.0.1:0".to_owned();
+        let mut line = match server {
+            "bale-mock" => vec![bin, "serve".into(), "--listen".into(), any],
+            "bare-hyper" => vec![bin, any],
+            _ => vec!["node".into(), "serve.js".into(), free_port()?.to_string()],
+        };
+        line.extend(extra.iter().map(|s| s.to_string()));
+        Ok(line)
     };
-    std::fs::create_dir_all(&b.logs)?;
-    let mut r = Results {
-        context: context(&b.root),
-        ..Results::default()
+    let command = |server: &str, extra: &[&str]| -> anyhow::Result<Command> {
+        let line = line(server, extra)?;
+        let mut command = pinned(server_cpus.as_deref(), &line[0]);
+        let node = root.join("bench/node");
+        command.args(&line[1..]).current_dir(node);
+        Ok(command)
     };
-    r.method = format!(
-        "Method: one run; wrk with {} thread(s), 50 keep-alive connections, {} s per case after a warm-up; {}. \
-         Ratios compare servers measured back to back in this run; bare-hyper answers a fixed getMe body to every request.",
-        b.wrk.threads,
-        opts.seconds,
-        match &b.server_cpus {
-            Some(cpus) => format!("servers pinned to CPUs {cpus}, wrk to CPU 0 (`--pin`)"),
-            None => "unpinned: the servers, wrk and the driver share every core, as when a test suite runs the mock".into(),
-        }
-    );
+    let start = |server: &str, extra: &[&str]| {
+        Server::start(command(server, extra)?, &logs.join(format!("{server}.log")))
+    };
+    // A mock whose bot has a chat with the user, so that sendMessage has somewhere to go.
+    let mock_with_chat = |extra: &[&str]| -> anyhow::Result<Server> {
+        let mock = start("bale-mock", extra)?;
+        tokio.block_on(live::user_writes(mock.addr, BOT, USER))?;
+        Ok(mock)
+    };
+    let mut r = Results::default();
+    (r.context, r.quick) = (context(&wrk, server_cpus.as_deref(), secs), quick);
 
-    let starts = if opts.quick { 3 } else { 20 };
-    eprintln!("== start-up ({starts} starts each)");
-    for (name, command) in [
-        ("bale-mock", 0),
-        ("bare-hyper", 1),
-        ("telegram-test-api", 2),
-    ] {
+    let starts = if quick { 3 } else { 20 };
+    eprintln!("== start-up, {starts} starts each");
+    for server in SERVERS {
         let mut samples = Vec::new();
         for _ in 0..starts {
-            let command = match command {
-                0 => b.mock(&[]),
-                1 => b.bare(),
-                _ => b.ttapi()?,
-            };
-            samples.push(startup_ms(
-                command,
-                &b.logs.join(format!("{name}-start.log")),
-            )?);
+            let started = Instant::now();
+            let running = start(server, &[])?;
+            tokio.block_on(live::call(running.addr, BOT, "getMe", json!({})))?;
+            samples.push(started.elapsed().as_secs_f64() * 1e3);
         }
         samples.sort_by(f64::total_cmp);
-        r.startup_ms.push((name, samples[samples.len() / 2]));
+        r.startup_ms.push((server, samples[starts / 2]));
     }
 
-    eprintln!("== throughput, {} s per case", opts.seconds);
-    let mock = b.mock_with_chat(&[], "bale-mock.log")?;
+    eprintln!("== throughput and latency, {secs} s per case");
+    let mock = mock_with_chat(&[])?;
     std::thread::sleep(Duration::from_millis(300));
     r.idle_kib = mock.rss_kib()?;
-    let bare = Server::start(b.bare(), &b.logs.join("bare-hyper.log"))?;
-    let ttapi = Server::start(b.ttapi()?, &b.logs.join("telegram-test-api.log"))?;
+    let (bare, ttapi) = (start(SERVERS[1], &[])?, start(SERVERS[2], &[])?);
     let shapes = shapes();
     for server in [&mock, &bare, &ttapi] {
-        b.wrk.run(server.addr, &shapes[0], 50, 2)?; // warm-up: node's JIT, the allocators
+        wrk.run(server.addr, &shapes[0], 50, 2)?; // a warm-up: node's JIT, the allocators
     }
     for shape in &shapes {
-        let measure = |server: &Server| b.wrk.run(server.addr, shape, 50, opts.seconds);
-        let row = Row {
-            name: shape.name,
-            mock: measure(&mock)?,
-            bare: measure(&bare)?,
-            ttapi: Some(measure(&ttapi)?),
-        };
-        eprintln!(
-            "   {:<18} mock {:>7.0}  bare {:>7.0}  tta {:>6.0} req/s",
-            shape.name,
-            row.mock.rps(),
-            row.bare.rps(),
-            row.ttapi.map_or(0.0, |t| t.rps())
-        );
-        r.rows.push(row);
+        let run = |server: &Server| wrk.run(server.addr, shape, 50, secs);
+        let runs = [run(&mock)?, run(&bare)?, run(&ttapi)?];
+        eprintln!("   {:<17} {:>7.0} req/s", shape.name, runs[0].rps());
+        r.rows.push((shape.name, runs));
     }
     drop((bare, ttapi));
 
-    eprintln!("== console stream, long poll, webhook");
-    if let Some(reader) = b.runtime.block_on(live::open_console(mock.addr))? {
+    eprintln!("== the console's stream, long poll, webhook");
+    if let Some(reader) = tokio.block_on(live::open_console(mock.addr))? {
         reader.abort();
-        let without = b.wrk.run(mock.addr, &shapes[1], 50, opts.seconds)?.rps();
-        let reader = b
-            .runtime
-            .block_on(live::open_console(mock.addr))?
-            .context("the console's stream went away")?;
-        let with = b.wrk.run(mock.addr, &shapes[1], 50, opts.seconds)?.rps();
-        reader.abort();
+        let without = wrk.run(mock.addr, &shapes[1], 50, secs)?.rps();
+        let reader = tokio.block_on(live::open_console(mock.addr))?;
+        let with = wrk.run(mock.addr, &shapes[1], 50, secs)?.rps();
+        reader.context("the console's stream went away")?.abort();
         r.console = Some((without, with));
     }
-    let (samples, bots, per_bot) = if opts.quick {
-        (200, 4, 500)
-    } else {
-        (2_000, 8, 5_000)
-    };
-    r.long_poll_us = b.runtime.block_on(live::long_poll_us(mock.addr, samples))?;
-    r.webhook_per_s = b
-        .runtime
-        .block_on(live::webhook_per_second(mock.addr, bots, per_bot))?;
+    let (samples, bots, per_bot) = [(2_000, 8, 5_000), (200, 4, 500)][quick as usize];
+    r.long_poll_us = tokio.block_on(live::long_poll_us(mock.addr, samples))?;
+    let hooks = live::webhook_per_second(mock.addr, bots, per_bot);
+    r.webhook_per_s = tokio.block_on(hooks)?;
     drop(mock);
 
-    let total = if opts.quick { 100_000 } else { 1_000_000 };
+    let total = if quick { 100_000 } else { 1_000_000 };
     eprintln!("== soak: {total} sendMessage on a fresh mock");
-    let cap = format!("messages={}", total / 10);
-    let mock = b.mock_with_chat(&["--limit", &cap], "bale-mock-soak.log")?;
+    let mock = mock_with_chat(&["--limit", &format!("messages={}", total / 10)])?;
     let mut sent = 0;
     while sent < total {
-        sent += b.wrk.run(mock.addr, &shapes[4], 50, 1)?.requests;
+        sent += wrk.run(mock.addr, &shapes[4], 50, 1)?.requests;
         r.soak.push((sent, mock.rss_kib()?));
     }
     drop(mock);
 
-    if !opts.quick {
-        eprintln!("== instructions per request: bench/handler-cost, then getMe under callgrind");
-        r.handler_cost = cost::handler_cost(&b.root)?;
-        let mock = [
-            b.bin.join("bale-mock").display().to_string(),
-            "serve".into(),
-            "--listen".into(),
-            "127.0.0.1:0".into(),
-        ];
-        let bare = [
-            b.bin.join("bare-hyper").display().to_string(),
-            "127.0.0.1:0".into(),
-        ];
+    if !quick {
+        eprintln!("== instructions per request: bench/handler-cost, getMe under callgrind");
+        r.handler_cost = cost::handler_cost(&root)?;
+        let (mock, bare) = (line(SERVERS[0], &[])?, line(SERVERS[1], &[])?);
         for shape in &shapes[..4] {
-            let ir = |server: &[String]| cost::socket_ir(server, shape, &b.wrk, 3, &b.logs);
+            let ir = |server: &[String]| cost::socket_ir(server, shape, &wrk, &logs);
             r.socket_ir.push((shape.name, ir(&mock)?, ir(&bare)?));
         }
     }
 
     let markdown = report::render(&r);
     println!("{markdown}");
-    if !opts.quick {
-        let file = b.root.join("BENCHMARKS.md");
-        std::fs::write(
-            &file,
-            report::splice(&std::fs::read_to_string(&file)?, &markdown)?,
-        )?;
+    if !quick {
+        let file = root.join("BENCHMARKS.md");
+        let doc = std::fs::read_to_string(&file)?;
+        std::fs::write(&file, report::splice(&doc, &markdown)?)?;
         eprintln!("wrote {}", file.display());
     }
     Ok(())
 }
 
-/// The date, the machine, and the versions, for the report's head.
-fn context(root: &Path) -> Vec<String> {
+/// The date, the machine, the commit, and how the run was set up.
+fn context(wrk: &Wrk, server_cpus: Option<&str>, secs: u64) -> String {
     let sh = |program: &str, args: &[&str]| {
-        let out = Command::new(program).args(args).current_dir(root).output();
-        out.map(|o| {
-            String::from_utf8_lossy(&o.stdout)
-                .lines()
-                .next()
-                .unwrap_or("")
-                .trim()
-                .to_owned()
-        })
-        .unwrap_or_default()
+        let out = Command::new(program).args(args).output().ok();
+        let out = out.map(|o| String::from_utf8_lossy(&o.stdout).trim().to_owned());
+        out.unwrap_or_default()
     };
-    let cpu = <procfs::CpuInfo as procfs::Current>::current()
-        .ok()
-        .and_then(|c| c.model_name(0).map(str::to_owned))
-        .unwrap_or_default();
+    let (date, commit) = (
+        sh("date", &["-u", "+%FT%RZ"]),
+        sh("git", &["describe", "--always"]),
+    );
+    let cpu = <procfs::CpuInfo as procfs::Current>::current().ok();
+    let cpu = cpu.and_then(|c| Some(c.model_name(0)?.to_owned()));
     let cpus = std::thread::available_parallelism().map_or(1, usize::from);
-    vec![
-        format!(
-            "Measured {} on {cpus} × {cpu}, Linux {}.",
-            sh("date", &["-u", "+%Y-%m-%d %H:%M UTC"]),
-            sh("uname", &["-r"])
-        ),
-        format!(
-            "Tools: {}; {}; node {}; bale-mock commit {}.",
-            sh("rustc", &["-V"]),
-            sh("wrk", &["-v"]).split(" Copyright").next().unwrap_or(""),
-            sh("node", &["-v"]),
-            sh("git", &["rev-parse", "--short", "HEAD"])
-        ),
-    ]
+    let cpu = cpu.unwrap_or_default();
+    let threads = wrk.threads;
+    let placement = match server_cpus {
+        Some(cpus) => format!("servers pinned to CPUs {cpus}, wrk to CPU 0 (`--pin`)"),
+        None => "unpinned: servers, wrk and driver share every core, as in a test suite".into(),
+    };
+    format!(
+        "Measured {date} on {cpus} × {cpu}; bale-mock commit {commit}, node {}.\n\n\
+         Method: one run; wrk with {threads} thread(s) and 50 keep-alive connections, \
+         {secs} s per case and server after a warm-up; {placement}. Ratios compare servers \
+         measured back to back in this run; bare-hyper answers a fixed getMe body to \
+         every request.",
+        sh("node", &["-v"])
+    )
 }

@@ -6,37 +6,24 @@ use std::fmt::Write as _;
 use crate::cost::{worst_growth, Cost, DIMENSIONS};
 use crate::wrk::Run;
 
-/// One request shape on every server (50 connections).
-#[derive(Clone, Debug, Default)]
-pub struct Row {
-    /// The shape's name.
-    pub name: &'static str,
-    /// The mock's run.
-    pub mock: Run,
-    /// bare-hyper's run.
-    pub bare: Run,
-    /// telegram-test-api's run, where it has the method.
-    pub ttapi: Option<Run>,
-}
+/// One request shape at 50 connections: the mock, bare-hyper, telegram-test-api.
+pub type Row = (&'static str, [Run; 3]);
 
 /// Everything one run measured.
 #[derive(Clone, Debug, Default)]
 pub struct Results {
-    /// Date, machine and tools, one line each.
-    pub context: Vec<String>,
-    /// How the run was set up.
-    pub method: String,
-    /// Throughput and latency, getMe shapes first.
+    /// The date, the machine, the tools; how the run was set up.
+    pub context: String,
+    /// A `--quick` run: no instruction counts.
+    pub quick: bool,
     pub rows: Vec<Row>,
-    /// Median exec → first answer of each server, ms.
+    /// Median exec → first answer, ms, per server (the mock first).
     pub startup_ms: Vec<(&'static str, f64)>,
-    /// The mock's RSS idle, KiB.
     pub idle_kib: u64,
-    /// The soak: (requests, each storing a message; RSS KiB) after each 1 s run.
+    /// (requests, each storing a message; RSS KiB) after each 1 s run of the soak.
     pub soak: Vec<(u64, u64)>,
     /// Update → waiting long poll, µs, sorted.
     pub long_poll_us: Vec<u64>,
-    /// Webhook deliveries per second.
     pub webhook_per_s: f64,
     /// getMe POST JSON req/s without and with the console's stream open; `None`: no console.
     pub console: Option<(f64, f64)>,
@@ -46,324 +33,171 @@ pub struct Results {
     pub socket_ir: Vec<(&'static str, f64, f64)>,
 }
 
-/// One target of issue 12 and how this run did.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Target {
-    /// What is measured.
-    pub name: String,
-    /// The bound.
-    pub goal: &'static str,
-    /// The figure.
-    pub measured: String,
-    /// Met, missed, or not measured (`None`).
-    pub met: Option<bool>,
-}
-
-fn target(
-    name: impl Into<String>,
-    goal: &'static str,
-    measured: String,
-    met: Option<bool>,
-) -> Target {
-    Target {
-        name: name.into(),
-        goal,
-        measured,
-        met,
-    }
-}
+/// A target: what, the bound, and the figure with its verdict, or why there is none.
+pub type Target = (String, &'static str, Result<(String, bool), &'static str>);
 
 /// The `q` quantile of sorted samples.
 pub fn quantile(sorted: &[u64], q: f64) -> u64 {
-    sorted
-        .get(((sorted.len().max(1) - 1) as f64 * q).round() as usize)
-        .copied()
-        .unwrap_or(0)
+    let index = (sorted.len().saturating_sub(1) as f64 * q).round() as usize;
+    sorted.get(index).copied().unwrap_or(0)
 }
 
 /// RSS growth over the soak: the last reading against the first taken after a fifth of
-/// the requests (by then the caps are reached and turned over).
+/// the requests (by then the caps are reached and turning over): (first, last, growth).
 pub fn soak_growth(soak: &[(u64, u64)]) -> Option<(u64, u64, f64)> {
     let &(total, last) = soak.last()?;
     let &(_, first) = soak.iter().find(|(n, _)| *n >= total / 5)?;
     Some((first, last, last as f64 / first as f64 - 1.0))
 }
 
-/// Every target, in the issue's order.
+fn ratio(runs: &[Run; 3], other: usize) -> f64 {
+    runs[0].rps() / runs[other].rps()
+}
+
+/// The worst (largest with `worst_is_max`, else smallest) of `figures`, with its name.
+fn worst<'a>(figures: impl Iterator<Item = (f64, &'a str)>, max: bool) -> Option<(f64, &'a str)> {
+    let sign = if max { 1.0 } else { -1.0 };
+    figures.max_by(|a, b| (sign * a.0).total_cmp(&(sign * b.0)))
+}
+
+/// Every target of issue 12, in its order.
 pub fn targets(r: &Results) -> Vec<Target> {
-    let mut out = Vec::new();
-    for row in &r.rows {
-        let goal = match row.name {
-            n if n.starts_with("getMe") => (0.85, "≥ 0.85 × bare hyper"),
-            n if n.starts_with("sendMessage") => (0.70, "≥ 0.70 × bare hyper"),
-            _ => continue,
-        };
-        let ratio = row.mock.rps() / row.bare.rps();
-        out.push(target(
-            row.name,
-            goal.1,
-            format!("{ratio:.2} ×"),
-            Some(ratio >= goal.0),
-        ));
-    }
-    let p99 = quantile(&r.long_poll_us, 0.99);
-    out.push(target(
-        "update → waiting long poll, p99",
-        "≤ 1 ms",
-        ms(p99),
-        Some(p99 <= 1_000),
-    ));
-    let hooks = r.webhook_per_s;
-    out.push(target(
-        "webhook deliveries",
-        "≥ 20 000 / s",
-        format!("{hooks:.0} / s"),
-        Some(hooks >= 20_000.0),
-    ));
-    let vs_ttapi = r
-        .rows
-        .iter()
-        .filter_map(|row| Some((row.mock.rps() / row.ttapi?.rps(), row.name)));
-    let worst = vs_ttapi.min_by(|a, b| a.0.total_cmp(&b.0));
-    out.push(match worst {
-        Some((x, name)) => target(
-            "vs telegram-test-api (worst case)",
-            "≥ 20 ×",
-            format!("{x:.1} × ({name})"),
-            Some(x >= 20.0),
-        ),
-        None => target("vs telegram-test-api", "≥ 20 ×", "not run".into(), None),
-    });
-    let worst_p99 = r.rows.iter().map(|row| (row.mock.p99_us, row.name)).max();
-    let (p99, name) = worst_p99.unwrap_or((0, "none"));
-    out.push(target(
-        "p99 at 50 connections (worst case)",
-        "≤ 2 ms",
-        format!("{} ({name})", ms(p99)),
-        Some(p99 <= 2_000),
-    ));
-    let start = r.startup_ms.first().map_or(f64::NAN, |s| s.1);
-    out.push(target(
-        "exec → first answer (median)",
-        "≤ 15 ms",
-        format!("{start:.1} ms"),
-        Some(start <= 15.0),
-    ));
-    let idle = r.idle_kib as f64 / 1024.0;
-    out.push(target(
-        "RSS idle",
-        "≤ 20 MB",
-        format!("{idle:.1} MiB"),
-        Some(idle * 1.048_576 <= 20.0),
-    ));
-    let soak = soak_growth(&r.soak);
-    let total = r.soak.last().map_or(0, |s| s.0);
-    for what in ["requests", "stored messages"] {
-        out.push(match soak {
-            Some((first, last, growth)) => target(
-                format!("RSS flat after {} {what}", count(total)),
-                "within 10 %",
-                format!("{} → {} ({:+.1} %)", mib(first), mib(last), growth * 100.0),
-                Some(growth.abs() <= 0.10),
-            ),
-            None => target(
-                format!("RSS flat after {what}"),
-                "within 10 %",
-                "not run".into(),
-                None,
-            ),
-        });
-    }
-    out.push(match r.console {
-        Some((without, with)) => {
-            let slower = 1.0 - with / without;
-            target(
-                "getMe with the console open",
-                "≤ 5 % slower",
-                format!("{:+.1} %", -slower * 100.0),
-                Some(slower <= 0.05),
-            )
+    let mut out: Vec<Target> = Vec::new();
+    let mut add = |name: &str, goal, figure| out.push((name.into(), goal, figure));
+    for (name, runs) in &r.rows {
+        let (x, getme) = (ratio(runs, 1), name.starts_with("getMe"));
+        let (goal, bound) = GOALS[getme as usize];
+        if !name.starts_with("getUpdates") {
+            add(name, goal, Ok((format!("{x:.2} ×"), x >= bound)));
         }
-        None => target(
-            "getMe with the console open",
-            "≤ 5 % slower",
-            "n/a (no console)".into(),
-            None,
-        ),
-    });
-    for (dimension, small, large) in DIMENSIONS {
-        let name = format!(
-            "instructions per request, {dimension} {small} → {}",
-            count(large)
-        );
-        let growth = r
-            .handler_cost
-            .as_deref()
-            .and_then(|c| worst_growth(c, dimension));
-        out.push(match growth {
-            Some((x, case)) => target(
-                name,
-                "within 10 %",
-                format!("{x:.2} × ({case})"),
-                Some(x <= 1.10),
-            ),
-            None => target(
-                name,
-                "within 10 %",
-                "not measured (bench/handler-cost)".into(),
-                None,
-            ),
-        });
     }
-    let worst_ir = r
-        .socket_ir
-        .iter()
-        .map(|(name, mock, bare)| (mock / bare, *name));
-    out.push(match worst_ir.max_by(|a, b| a.0.total_cmp(&b.0)) {
-        Some((x, name)) => target(
-            "instructions per getMe on the socket vs bare hyper (worst shape)",
-            "≤ 1.5 ×",
-            format!("{x:.2} × ({name})"),
-            Some(x <= 1.5),
-        ),
-        None => target(
-            "instructions per getMe on the socket",
-            "≤ 1.5 ×",
-            "not run (full run only)".into(),
-            None,
-        ),
+    let lp = |q| ms(quantile(&r.long_poll_us, q));
+    let (p99, n) = (quantile(&r.long_poll_us, 0.99), r.long_poll_us.len());
+    let (p50, max) = (lp(0.5), lp(1.0));
+    let text = format!("{} (p50 {p50}, max {max}; {n} updates)", lp(0.99));
+    let figure = Ok((text, p99 <= 1_000));
+    add("update → waiting long poll, p99", "≤ 1 ms", figure);
+    let hooks = r.webhook_per_s;
+    let figure = (format!("{hooks:.0} / s"), hooks >= 20_000.0);
+    add("webhook deliveries", "≥ 20 000 / s", Ok(figure));
+    let tta = r.rows.iter().map(|(name, runs)| (ratio(runs, 2), *name));
+    let tta = worst(tta, false);
+    let figure = tta.map(|(x, name)| (format!("{x:.1} × ({name})"), x >= 20.0));
+    add("vs telegram-test-api", "≥ 20 ×", figure.ok_or(NOT_RUN));
+    let p99 = r.rows.iter().map(|(n, runs)| (runs[0].p99_us as f64, *n));
+    let figure = worst(p99, true).map(|(p99, name)| {
+        let figure = format!("{} ({name})", ms(p99 as u64));
+        (figure, p99 <= 2_000.0)
     });
+    add("p99 at 50 connections", "≤ 2 ms", figure.ok_or(NOT_RUN));
+    let start = r.startup_ms.first().map(|s| s.1);
+    let start = start.map(|ms| (format!("{ms:.1} ms"), ms <= 15.0));
+    add("exec → first answer", "≤ 15 ms", start.ok_or(NOT_RUN));
+    let idle = (mib(r.idle_kib), r.idle_kib * 1024 <= 20_000_000);
+    add("RSS idle", "≤ 20 MB", Ok(idle));
+    let total = r.soak.last().map_or(0, |s| s.0);
+    let flat = soak_growth(&r.soak).map(|(first, last, growth)| {
+        let figure = format!("{} → {} ({:+.1} %)", mib(first), mib(last), growth * 1e2);
+        (figure, growth.abs() <= 0.10)
+    });
+    for what in ["requests", "stored messages"] {
+        let name = format!("RSS flat after {total} {what}");
+        add(&name, "within 10 %", flat.clone().ok_or(NOT_RUN));
+    }
+    let console = r.console.map(|(without, with)| {
+        let slower = 1.0 - with / without;
+        let pc = slower * 1e2;
+        let figure = format!("{without:.0} → {with:.0} req/s, {pc:.1} % slower");
+        (figure, slower <= 0.05)
+    });
+    let name = "getMe POST JSON, console's stream open";
+    add(name, "≤ 5 % slower", console.ok_or("n/a (no console)"));
+    let quick = ["n/a (no bench/handler-cost)", "not run (--quick)"][r.quick as usize];
+    for (d, (dimension, small, large)) in DIMENSIONS.into_iter().enumerate() {
+        let growth = r.handler_cost.as_deref().and_then(|c| worst_growth(c, d));
+        let figure = growth.map(|(x, case)| (format!("{x:.2} × ({case})"), x <= 1.10));
+        let name = format!("cost per request, {dimension} {small} → {large}");
+        add(&name, "within 10 %", figure.ok_or(quick));
+    }
+    let ir = r.socket_ir.iter().map(|(n, mock, bare)| (mock / bare, *n));
+    let figure = worst(ir, true).map(|(x, name)| (format!("{x:.2} × ({name})"), x <= 1.5));
+    let name = "getMe instructions vs bare hyper, on the socket";
+    add(name, "≤ 1.5 ×", figure.ok_or("not run (--quick)"));
     out
 }
 
+const NOT_RUN: &str = "not run";
+/// The bound of the ratio to bare hyper: sendMessage, getMe.
+const GOALS: [(&str, f64); 2] = [("≥ 0.70 × bare hyper", 0.70), ("≥ 0.85 × bare hyper", 0.85)];
+
+fn join(items: impl Iterator<Item = String>) -> String {
+    items.collect::<Vec<_>>().join(", ")
+}
+
 fn ms(us: u64) -> String {
-    format!("{:.3} ms", us as f64 / 1e3)
+    format!("{:.2} ms", us as f64 / 1e3)
 }
 
 fn mib(kib: u64) -> String {
     format!("{:.1} MiB", kib as f64 / 1024.0)
 }
 
-/// 1000000 → "1 000 000".
-fn count(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push(' ');
-        }
-        out.push(c);
-    }
-    out
-}
+const TARGETS: &str = "### Targets (issue 12)\n\n\
+    | Target | Goal | Measured | |\n| --- | --- | --- | --- |\n";
+const THROUGHPUT: &str = "\n### Throughput and latency, 50 connections\n\n\
+    | Case | bale-mock req/s | p50 / p99 ms | bare-hyper req/s | p50 / p99 ms \
+    | telegram-test-api req/s | p50 / p99 ms | mock / bare | mock / tta |\n\
+    | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n";
+const HANDLER_COST: &str = "In process (`bench/handler-cost`):\n\n\
+    | Case | bots | rules | chats | Ir / request |\n| --- | ---: | ---: | ---: | ---: |\n";
+const SOCKET: &str = "\nOn the socket: the server under callgrind, 3 s of wrk at \
+    10 connections, user-space Ir over answers.\n\n\
+    | Case | bale-mock | bare-hyper | ratio |\n| --- | ---: | ---: | ---: |\n";
 
-/// The Markdown of a run (the part between the markers).
+/// The Markdown of a run: the part of BENCHMARKS.md between the markers.
 pub fn render(r: &Results) -> String {
-    let mut md = format!(
-        "## Results\n\n{}\n\n{}\n\n### Targets (issue 12)\n\n",
-        r.context.join("\n"),
-        r.method
-    );
-    md += "| Target | Goal | Measured | |\n| --- | --- | --- | --- |\n";
-    for t in targets(r) {
-        let verdict = match t.met {
-            Some(true) => "**met**",
-            Some(false) => "**missed**",
-            None => "n/a",
+    let mut md = format!("## Results\n\n{}\n\n{TARGETS}", r.context);
+    for (name, goal, figure) in targets(r) {
+        let (figure, verdict) = match figure {
+            Ok((figure, met)) => (figure, ["**missed**", "**met**"][met as usize]),
+            Err(why) => (why.to_owned(), "n/a"),
         };
-        let _ = writeln!(
-            md,
-            "| {} | {} | {} | {verdict} |",
-            t.name, t.goal, t.measured
-        );
+        let _ = writeln!(md, "| {name} | {goal} | {figure} | {verdict} |");
     }
-    md += "\n### Throughput and latency, 50 connections\n\n\
-           | Case | bale-mock req/s | p50 / p99 ms | bare-hyper req/s | p50 / p99 ms | telegram-test-api req/s | p50 / p99 ms | mock / bare | mock / tta |\n\
-           | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n";
-    let lat = |run: &Run| {
-        format!(
-            "{:.2} / {:.2}",
-            run.p50_us as f64 / 1e3,
-            run.p99_us as f64 / 1e3
-        )
-    };
-    for row in &r.rows {
-        let (tta, tta_lat, vs) = match &row.ttapi {
-            Some(t) => (
-                format!("{:.0}", t.rps()),
-                lat(t),
-                format!("{:.1} ×", row.mock.rps() / t.rps()),
-            ),
-            None => ("–".into(), "–".into(), "–".into()),
-        };
-        let _ = writeln!(
-            md,
-            "| {} | {:.0} | {} | {:.0} | {} | {tta} | {tta_lat} | {:.2} × | {vs} |",
-            row.name,
-            row.mock.rps(),
-            lat(&row.mock),
-            row.bare.rps(),
-            lat(&row.bare),
-            row.mock.rps() / row.bare.rps()
-        );
+    md += THROUGHPUT;
+    for (name, runs) in &r.rows {
+        let cells = runs.map(|run| {
+            let (p50, p99) = (run.p50_us as f64 / 1e3, run.p99_us as f64 / 1e3);
+            format!("{:.0} | {p50:.2} / {p99:.2}", run.rps())
+        });
+        let (cells, bare, tta) = (cells.join(" | "), ratio(runs, 1), ratio(runs, 2));
+        let _ = writeln!(md, "| {name} | {cells} | {bare:.2} × | {tta:.1} × |");
     }
-    let console = match r.console {
-        Some((without, with)) => {
-            format!("{without:.0} req/s without, {with:.0} req/s with the stream open")
-        }
-        None => "n/a: `GET /__mock/journal/events` is not 200 on this build (no console)".into(),
-    };
+    let starts = r.startup_ms.iter().map(|(s, ms)| format!("{s} {ms:.1} ms"));
+    let soak = r.soak.iter().map(|(n, kib)| format!("{n} → {}", mib(*kib)));
+    let (starts, soak) = (join(starts), join(soak));
+    let idle = mib(r.idle_kib);
     let _ = write!(
         md,
-        "\n### Updates and the console\n\n\
-         - Update → waiting `getUpdates`: p50 {}, p99 {}, max {} over {} updates (from the play API request's send to the poll's answer).\n\
-         - Webhook: {:.0} deliveries/s to a loopback receiver (updates queued first, then `setWebhook`; one delivery at a time per bot, so several bots).\n\
-         - getMe POST JSON with one client reading the console's event stream: {console}.\n",
-        ms(quantile(&r.long_poll_us, 0.5)), ms(quantile(&r.long_poll_us, 0.99)), ms(r.long_poll_us.last().copied().unwrap_or(0)),
-        r.long_poll_us.len(), r.webhook_per_s
+        "\n### Start-up and memory\n\nExec → first getMe answered, median: {starts}.\n\n\
+         bale-mock RSS idle: {idle}. Soak: a fresh mock, sendMessage JSON at 50 connections, \
+         each request storing a message, with the `messages` cap at a tenth of the requests \
+         (requests → RSS): {soak}.\n\n### Instructions per request (callgrind)\n\n"
     );
-    md += "\n### Start-up and memory\n\n| Server | exec → first getMe (median) |\n| --- | ---: |\n";
-    for (server, start) in &r.startup_ms {
-        let _ = writeln!(md, "| {server} | {start:.1} ms |");
-    }
-    let trace: Vec<String> = r
-        .soak
-        .iter()
-        .map(|(n, kib)| format!("{} → {}", count(*n), mib(*kib)))
-        .collect();
-    let _ = writeln!(
-        md,
-        "\nbale-mock RSS idle: {}. Soak (a fresh mock, sendMessage JSON at 50 connections, each request storing a message, past the `messages` cap): {}.",
-        mib(r.idle_kib), trace.join(", ")
-    );
-    md += "\n### Instructions per request (callgrind)\n\n";
     match &r.handler_cost {
-        Some(costs) => {
-            md += "In process (`bench/handler-cost`):\n\n| Case | bots | rules | chats | Ir / request |\n| --- | ---: | ---: | ---: | ---: |\n";
-            for c in costs {
-                let _ = writeln!(
-                    md,
-                    "| {} | {} | {} | {} | {:.0} |",
-                    c.case,
-                    count(c.bots),
-                    count(c.rules),
-                    count(c.chats),
-                    c.instructions_per_request
-                );
-            }
-        }
-        None => md += "In process: not measured (`bench/handler-cost` is not in this tree).\n",
+        Some(_) => md += HANDLER_COST,
+        None if r.quick => md += "In process: not run (`--quick`).\n",
+        None => md += "In process: n/a (no `bench/handler-cost` in this tree).\n",
     }
-    if !r.socket_ir.is_empty() {
-        md += "\nOn the socket (server under callgrind, wrk at 10 connections, user-space Ir / requests):\n\n\
-               | Case | bale-mock | bare-hyper | ratio |\n| --- | ---: | ---: | ---: |\n";
-        for (name, mock, bare) in &r.socket_ir {
-            let _ = writeln!(
-                md,
-                "| {name} | {mock:.0} | {bare:.0} | {:.2} × |",
-                mock / bare
-            );
-        }
+    for cost in r.handler_cost.iter().flatten() {
+        let (case, ir) = (&cost.case, cost.instructions_per_request);
+        let (bots, rules, chats) = (cost.bots, cost.rules, cost.chats);
+        let _ = writeln!(md, "| {case} | {bots} | {rules} | {chats} | {ir:.0} |");
+    }
+    md += [SOCKET, "\nOn the socket: not run (`--quick`).\n"][r.quick as usize];
+    for (name, mock, bare) in &r.socket_ir {
+        let x = mock / bare;
+        let _ = writeln!(md, "| {name} | {mock:.0} | {bare:.0} | {x:.2} × |");
     }
     md
 }
@@ -373,22 +207,82 @@ const END: &str = "<!-- bench:end -->";
 
 /// `doc` with the lines between its markers replaced by `body`.
 pub fn splice(doc: &str, body: &str) -> anyhow::Result<String> {
-    let begin = doc
-        .find(BEGIN)
-        .ok_or_else(|| anyhow::anyhow!("no {BEGIN} marker"))?;
-    let inside = begin
-        + doc[begin..]
-            .find('\n')
-            .ok_or_else(|| anyhow::anyhow!("no line after {BEGIN}"))?
-        + 1;
-    let end = doc[inside..]
-        .find(END)
-        .ok_or_else(|| anyhow::anyhow!("no {END} marker"))?
-        + inside;
-    Ok(format!(
-        "{}\n{}\n{}",
-        &doc[..inside],
-        body.trim(),
-        &doc[end..]
-    ))
+    let missing = || anyhow::anyhow!("BENCHMARKS.md has no {BEGIN} … {END} markers");
+    let begin = doc.find(BEGIN).ok_or_else(missing)?;
+    let inside = begin + doc[begin..].find('\n').ok_or_else(missing)? + 1;
+    let end = inside + doc[inside..].find(END).ok_or_else(missing)?;
+    let (before, after) = (&doc[..inside], &doc[end..]);
+    Ok(format!("{before}\n{}\n\n{after}", body.trim()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The mock at `mock` req/s and `p99_us`, bare-hyper at 100, telegram-test-api at 5.
+    fn runs(mock: u64, p99_us: u64) -> [Run; 3] {
+        let mut runs = [Run::default(); 3];
+        for (run, requests) in runs.iter_mut().zip([mock, 100, 5]) {
+            (run.requests, run.duration_us) = (requests, 1_000_000);
+        }
+        runs[0].p99_us = p99_us;
+        runs
+    }
+
+    #[test]
+    fn each_target_is_met_or_missed_at_its_bound() {
+        let costs = r#"{"case":"c","bots":1,"rules":0,"chats":1,"instructions_per_request":100}
+            {"case":"c","bots":10000,"rules":0,"chats":1,"instructions_per_request":111}"#;
+        let r = Results {
+            rows: vec![
+                ("getMe GET", runs(85, 2_000)),
+                ("sendMessage", runs(69, 2_001)),
+            ],
+            startup_ms: vec![("bale-mock", 15.0)],
+            idle_kib: 19_531, // 19.999 MB
+            soak: vec![(100, 10_000), (300, 12_000), (1_000, 13_100)],
+            long_poll_us: (1..=100).map(|i| i * 10 + 5).collect(), // p99 995 µs
+            webhook_per_s: 19_999.0,
+            console: Some((100.0, 95.5)),
+            handler_cost: Some(crate::cost::parse(costs)),
+            socket_ir: vec![("getMe GET", 150.0, 100.0)],
+            ..Results::default()
+        };
+        let got = targets(&r);
+        let target = |name| got.iter().find(|t| t.0.starts_with(name)).cloned();
+        let met = |name| target(name).and_then(|t| t.2.ok()).map(|figure| figure.1);
+        assert_eq!(met("getMe GET"), Some(true));
+        assert_eq!(met("sendMessage"), Some(false));
+        assert_eq!(met("update → waiting long poll"), Some(true));
+        assert_eq!(met("webhook"), Some(false));
+        assert_eq!(met("vs telegram-test-api"), Some(false)); // 13.8 ×
+        assert_eq!(met("p99 at 50"), Some(false)); // 2.001 ms, sendMessage
+        assert_eq!(met("exec"), Some(true));
+        assert_eq!(met("RSS idle"), Some(true));
+        assert_eq!(met("RSS flat after 1000 requests"), Some(true)); // +9.2 %
+        assert_eq!(met("getMe POST JSON, console"), Some(true));
+        assert_eq!(met("cost per request, bots"), Some(false));
+        assert_eq!(met("cost per request, rules"), None);
+        assert_eq!(met("getMe instructions"), Some(true));
+        assert_eq!(got.len(), 15);
+        let row = "| webhook deliveries | ≥ 20 000 / s | 19999 / s | **missed** |";
+        assert!(render(&r).contains(row));
+    }
+
+    #[test]
+    fn without_a_console_the_target_says_so() {
+        let got = targets(&Results::default());
+        let console = got.iter().find(|t| t.0.contains("console")).unwrap();
+        assert_eq!(console.2, Err("n/a (no console)"));
+    }
+
+    #[test]
+    fn the_report_replaces_only_what_is_between_the_markers() {
+        let doc = "# B\nnotes\n<!-- bench:begin (x) -->\nold\n<!-- bench:end -->\nmore\n";
+        let spliced = splice(doc, "new\n").unwrap();
+        let inside = "<!-- bench:begin (x) -->\n\nnew\n\n<!-- bench:end -->";
+        assert_eq!(spliced, format!("# B\nnotes\n{inside}\nmore\n"));
+        assert_eq!(splice(&spliced, "new").unwrap(), spliced);
+        assert!(splice("no markers", "new").is_err());
+    }
 }

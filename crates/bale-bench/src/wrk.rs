@@ -1,98 +1,86 @@
-//! The load generator: one wrk run of one request shape, its `done()` summary parsed with
-//! serde_json (bench/wrk/bench.lua prints it).
+//! The load generator: one wrk run of one request shape, its `done()` summary (printed by
+//! bench/wrk/bench.lua) parsed with serde_json.
 
 use std::net::SocketAddr;
+use std::path::Path;
 use std::process::Command;
 
-use anyhow::{anyhow, bail, Context};
+use anyhow::{bail, Context, Result};
 use serde::Deserialize;
 
-/// What a wrk run sends: one request, repeated.
+/// One request, repeated.
 #[derive(Clone, Debug)]
 pub struct Shape {
-    /// The row's name.
     pub name: &'static str,
-    /// `GET` or `POST`.
     pub method: &'static str,
-    /// The request target, `/bot<token>/<method>`.
     pub path: String,
-    /// The body's `Content-Type` and the body, for a POST.
-    pub body: Option<(String, String)>,
+    /// Content type and body, for a POST.
+    pub body: Option<[String; 2]>,
 }
 
-/// wrk's summary of one run (the JSON line of bench/wrk/bench.lua).
+/// wrk's summary of one run; times in µs.
 #[derive(Clone, Copy, Debug, Default, Deserialize, PartialEq)]
 pub struct Run {
-    /// Answers received.
     pub requests: u64,
-    /// Length of the run, µs.
     pub duration_us: u64,
     /// Connect, read, write and timeout errors.
     pub socket_errors: u64,
     /// Answers with a status ≥ 400.
     pub status_errors: u64,
-    /// Median latency, µs.
     pub p50_us: u64,
-    /// 99th percentile latency, µs.
     pub p99_us: u64,
 }
 
 impl Run {
-    /// Requests per second.
     pub fn rps(&self) -> f64 {
         self.requests as f64 * 1e6 / self.duration_us.max(1) as f64
     }
 
     /// Reads the `BENCH {json}` line out of wrk's output.
-    pub fn parse(stdout: &str) -> anyhow::Result<Run> {
-        let line = stdout
-            .lines()
-            .find_map(|line| line.strip_prefix("BENCH "))
-            .ok_or_else(|| anyhow!("no BENCH line in wrk's output: {stdout}"))?;
+    pub fn parse(stdout: &str) -> Result<Run> {
+        let line = stdout.lines().find_map(|line| line.strip_prefix("BENCH "));
+        let line = line.with_context(|| format!("no BENCH line in wrk's output: {stdout}"))?;
         Ok(serde_json::from_str(line)?)
     }
 }
 
-/// How wrk is run: threads, and the CPUs it is pinned to (`--pin`).
+/// How wrk runs: its script, its threads, and the CPUs it is pinned to (`--pin`).
 pub struct Wrk {
-    /// `bench/wrk/bench.lua`.
     pub script: String,
-    /// wrk's threads.
     pub threads: usize,
-    /// `taskset -c` CPU list, when pinned.
     pub cpus: Option<String>,
 }
 
 impl Wrk {
-    /// `shape` at `connections` for `seconds` against `addr`; fails on any error answer.
-    pub fn run(
-        &self,
-        addr: SocketAddr,
-        shape: &Shape,
-        connections: u32,
-        seconds: u64,
-    ) -> anyhow::Result<Run> {
-        let mut command = pinned(self.cpus.as_deref(), "wrk");
-        command.arg(format!("-t{}", self.threads.min(connections as usize)));
-        command.args([
-            format!("-c{connections}"),
-            format!("-d{seconds}s"),
-            "--latency".into(),
-        ]);
-        command.args(["-s", &self.script, &format!("http://{addr}"), "--"]);
-        command.args([shape.method, &shape.path]);
-        if let Some((content_type, body)) = &shape.body {
-            command.args([content_type, body]);
+    /// Pinned: one thread on CPU 0; else a thread per CPU, sharing them with the servers.
+    pub fn new(root: &Path, pin: bool) -> Wrk {
+        let cpus = std::thread::available_parallelism().map_or(1, usize::from);
+        let script = root.join("bench/wrk/bench.lua").display().to_string();
+        let (threads, cpus) = if pin {
+            (1, Some("0".into()))
+        } else {
+            (cpus, None)
+        };
+        Wrk {
+            script,
+            threads,
+            cpus,
         }
-        let out = command.output().context("wrk")?;
+    }
+
+    /// `shape` at `conns` connections for `secs` against `addr`; fails on any error answer.
+    pub fn run(&self, addr: SocketAddr, shape: &Shape, conns: u32, secs: u64) -> Result<Run> {
+        let threads = self.threads.min(conns as usize);
+        let mut wrk = pinned(self.cpus.as_deref(), "wrk");
+        wrk.args(format!("-t{threads} -c{conns} -d{secs}s").split(' '));
+        wrk.args(["-s", &self.script, &format!("http://{addr}"), "--"]);
+        wrk.args([shape.method, &shape.path])
+            .args(shape.body.iter().flatten());
+        let out = wrk.output().context("wrk")?;
         let run = Run::parse(&String::from_utf8_lossy(&out.stdout))?;
         if run.requests == 0 || run.status_errors > 0 {
-            bail!(
-                "{}: {} of {} answers were errors",
-                shape.name,
-                run.status_errors,
-                run.requests
-            );
+            let (errors, of) = (run.status_errors, run.requests);
+            bail!("{}: {errors} of {of} answers were errors", shape.name);
         }
         Ok(run)
     }
@@ -100,12 +88,29 @@ impl Wrk {
 
 /// `program`, under `taskset -c cpus` when pinned.
 pub fn pinned(cpus: Option<&str>, program: &str) -> Command {
-    match cpus {
-        Some(cpus) => {
-            let mut command = Command::new("taskset");
-            command.args(["-c", cpus, program]);
-            command
-        }
-        None => Command::new(program),
+    let Some(cpus) = cpus else {
+        return Command::new(program);
+    };
+    let mut command = Command::new("taskset");
+    command.args(["-c", cpus, program]);
+    command
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_summary_line_is_found_among_wrks_own_output() {
+        let out = "Running 1s test @ http://127.0.0.1:1\n\
+            BENCH {\"requests\":2000,\"duration_us\":1000000,\"socket_errors\":0,\
+            \"status_errors\":3,\"p50_us\":400,\"p99_us\":1900}\n";
+        let run = Run::parse(out).unwrap();
+        assert_eq!(
+            (run.requests, run.status_errors, run.p99_us),
+            (2000, 3, 1900)
+        );
+        assert_eq!(run.rps(), 2000.0);
+        assert!(Run::parse("Running 1s test\n").is_err());
     }
 }
