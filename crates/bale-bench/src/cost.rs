@@ -2,7 +2,7 @@
 //! object per line), and user-space instructions per request on the socket under callgrind.
 
 use std::path::Path;
-use std::process::Command;
+use std::process::{Command, Stdio};
 
 use anyhow::{bail, Context};
 use serde::Deserialize;
@@ -35,10 +35,8 @@ pub const DIMENSIONS: [(&str, u64, u64); 3] = [
 
 /// The JSON lines of `bench/handler-cost`'s output; other lines are its log.
 pub fn parse(stdout: &str) -> Vec<Cost> {
-    stdout
-        .lines()
-        .filter_map(|line| serde_json::from_str(line).ok())
-        .collect()
+    let lines = stdout.lines().map(serde_json::from_str);
+    lines.filter_map(Result::ok).collect()
 }
 
 /// The largest cost ratio, large / small size of dimension `d`, over every pair of lines of
@@ -46,15 +44,13 @@ pub fn parse(stdout: &str) -> Vec<Cost> {
 pub fn worst_growth(costs: &[Cost], d: usize) -> Option<(f64, String)> {
     let (_, small, large) = DIMENSIONS[d];
     let others = |c: &Cost| [0, 1, 2].map(|i| if i == d { 0 } else { c.size(i) });
-    let pairs = costs
-        .iter()
-        .filter(|big| big.size(d) == large)
-        .filter_map(|big| {
-            let alike = |c: &&Cost| c.case == big.case && others(c) == others(big);
-            let base = costs.iter().filter(alike).find(|c| c.size(d) == small)?;
-            let ratio = big.instructions_per_request / base.instructions_per_request;
-            Some((ratio, big.case.clone()))
-        });
+    let bigs = costs.iter().filter(|big| big.size(d) == large);
+    let pairs = bigs.filter_map(|big| {
+        let alike = |c: &&Cost| c.case == big.case && others(c) == others(big);
+        let base = costs.iter().filter(alike).find(|c| c.size(d) == small)?;
+        let ratio = big.instructions_per_request / base.instructions_per_request;
+        Some((ratio, big.case.clone()))
+    });
     pairs.max_by(|a, b| a.0.total_cmp(&b.0))
 }
 
@@ -64,45 +60,35 @@ pub fn handler_cost(root: &Path) -> anyhow::Result<Option<Vec<Cost>>> {
     if !script.exists() {
         return Ok(None);
     }
-    let out = Command::new(&script)
+    let mut command = Command::new(&script);
+    let out = command
         .current_dir(root)
-        .output()
-        .context("bench/handler-cost")?;
+        .stderr(Stdio::inherit())
+        .output()?;
     if !out.status.success() {
-        bail!(
-            "bench/handler-cost: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        bail!("bench/handler-cost failed: {}", out.status);
     }
     Ok(Some(parse(&String::from_utf8_lossy(&out.stdout))))
 }
 
 /// Instructions per request of `server` (a command line) answering `shape`: the server
-/// under callgrind with collection off, a 1 s warm-up, then collection on for `seconds` of
-/// wrk at 10 connections; the profile's total over wrk's count of answers.
+/// under callgrind with instrumentation off, a 1 s warm-up, then instrumentation on for 3 s
+/// of wrk at 10 connections; the profile's total over wrk's count of answers.
 pub fn socket_ir(server: &[String], shape: &Shape, wrk: &Wrk, logs: &Path) -> anyhow::Result<f64> {
-    let out = logs.join(format!("callgrind-{}.out", shape.name.replace(' ', "-")));
+    let profile = format!("--callgrind-out-file={}/callgrind-%p.out", logs.display());
     let mut valgrind = Command::new("valgrind");
-    valgrind.args(["--tool=callgrind", "--collect-atstart=no"]);
-    valgrind
-        .arg(format!("--callgrind-out-file={}", out.display()))
-        .args(server);
+    valgrind.args(["--tool=callgrind", "--instr-atstart=no", &profile]);
+    valgrind.args(server);
     let running = Server::start(valgrind, &logs.join("callgrind.log"))?;
     wrk.run(running.addr, shape, 10, 1)?;
     let pid = running.pid().to_string();
-    let collect = |on| {
-        Command::new("callgrind_control")
-            .args(["-i", on, &pid])
-            .output()
-    };
-    collect("on")?;
+    let control = |on: &str| Command::new("callgrind_control").args([on, &pid]).output();
+    control("--instr=on")?;
     let run = wrk.run(running.addr, shape, 10, 3)?;
-    collect("off")?;
+    control("--instr=off")?;
     drop(running); // SIGTERM: callgrind writes the profile as the server exits
-    let profile = std::fs::read_to_string(&out)?;
-    let total = profile
-        .lines()
-        .find_map(|line| line.strip_prefix("totals: "));
+    let profile = std::fs::read_to_string(logs.join(format!("callgrind-{pid}.out")))?;
+    let total = profile.lines().find_map(|l| l.strip_prefix("totals: "));
     let total: f64 = total.context("no totals in the profile")?.trim().parse()?;
     Ok(total / run.requests as f64)
 }
