@@ -11,10 +11,8 @@ end
 
 -- One line `BENCH {json}`, read by bale-bench (src/wrk.rs) with serde_json.
 function done(summary, latency, requests)
-   local e = summary.errors
    io.write(string.format(
-      'BENCH {"requests":%d,"duration_us":%d,"socket_errors":%d,"status_errors":%d,' ..
-      '"p50_us":%d,"p99_us":%d}\n',
-      summary.requests, summary.duration, e.connect + e.read + e.write + e.timeout, e.status,
+      'BENCH {"requests":%d,"duration_us":%d,"status_errors":%d,"p50_us":%d,"p99_us":%d}\n',
+      summary.requests, summary.duration, summary.errors.status,
       latency:percentile(50), latency:percentile(99)))
 end

@@ -68,9 +68,13 @@ pub async fn long_poll_us(addr: SocketAddr, samples: usize) -> anyhow::Result<Ve
 pub async fn webhook_per_second(addr: SocketAddr, bots: u64, per_bot: u64) -> anyhow::Result<f64> {
     let received = Arc::new(AtomicU64::new(0));
     let receiver = receive(Arc::clone(&received)).await?;
-    let writers: Vec<_> = (0..bots)
-        .map(|bot| tokio::spawn(queue(addr, 333_000_001 + bot, per_bot)))
-        .collect();
+    let queue = |bot| async move {
+        for _ in 0..per_bot {
+            user_writes(addr, 333_000_001 + bot, 7001).await?;
+        }
+        anyhow::Ok(())
+    };
+    let writers: Vec<_> = (0..bots).map(|bot| tokio::spawn(queue(bot))).collect();
     for writer in writers {
         writer.await??;
     }
@@ -86,13 +90,6 @@ pub async fn webhook_per_second(addr: SocketAddr, bots: u64, per_bot: u64) -> an
         tokio::time::sleep(Duration::from_micros(200)).await;
     }
     Ok((bots * per_bot) as f64 / started.elapsed().as_secs_f64())
-}
-
-async fn queue(addr: SocketAddr, bot: u64, updates: u64) -> anyhow::Result<()> {
-    for _ in 0..updates {
-        user_writes(addr, bot, 7001).await?;
-    }
-    Ok(())
 }
 
 /// A loopback webhook receiver that counts what it receives and answers `200`, no body.

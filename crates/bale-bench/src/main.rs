@@ -27,7 +27,6 @@ use report::Results;
 use server::{free_port, Server, TOKEN};
 use wrk::{pinned, Shape, Wrk};
 
-/// Command-line options.
 #[derive(Parser, Debug)]
 #[command(about = "Benchmark bale-mock against bare hyper and telegram-test-api")]
 struct Opts {
@@ -125,7 +124,7 @@ fn run(opts: Opts) -> anyhow::Result<()> {
         Ok(mock)
     };
     let mut r = Results::default();
-    (r.context, r.quick) = (context(&wrk, server_cpus.as_deref(), secs), quick);
+    (r.context, r.quick) = (context(wrk.threads, server_cpus.as_deref(), secs), quick);
 
     let starts = if quick { 3 } else { 20 };
     eprintln!("== start-up, {starts} starts each");
@@ -204,32 +203,26 @@ fn run(opts: Opts) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// The date, the machine, the commit, and how the run was set up.
-fn context(wrk: &Wrk, server_cpus: Option<&str>, secs: u64) -> String {
-    let sh = |program: &str, args: &[&str]| {
-        let out = Command::new(program).args(args).output().ok();
-        let out = out.map(|o| String::from_utf8_lossy(&o.stdout).trim().to_owned());
-        out.unwrap_or_default()
+/// The date, the machine, the commit, and where the processes ran.
+fn context(threads: usize, server_cpus: Option<&str>, secs: u64) -> String {
+    let sh = |line: &str| {
+        let mut words = line.split(' ');
+        let program = words.next().unwrap_or(line);
+        let out = Command::new(program).args(words).output().ok();
+        let out = out.map(|o| o.stdout).unwrap_or_default();
+        String::from_utf8_lossy(&out).trim().to_owned()
     };
-    let (date, commit) = (
-        sh("date", &["-u", "+%FT%RZ"]),
-        sh("git", &["describe", "--always"]),
-    );
+    let (date, commit) = (sh("date -u +%FT%RZ"), sh("git rev-parse --short HEAD"));
     let cpu = <procfs::CpuInfo as procfs::Current>::current().ok();
     let cpu = cpu.and_then(|c| Some(c.model_name(0)?.to_owned()));
+    let (cpu, node) = (cpu.unwrap_or_default(), sh("node -v"));
     let cpus = std::thread::available_parallelism().map_or(1, usize::from);
-    let cpu = cpu.unwrap_or_default();
-    let threads = wrk.threads;
     let placement = match server_cpus {
         Some(cpus) => format!("servers pinned to CPUs {cpus}, wrk to CPU 0 (`--pin`)"),
-        None => "unpinned: servers, wrk and driver share every core, as in a test suite".into(),
+        None => "unpinned: servers, wrk and driver share every core".into(),
     };
     format!(
-        "Measured {date} on {cpus} × {cpu}; bale-mock commit {commit}, node {}.\n\n\
-         Method: one run; wrk with {threads} thread(s) and 50 keep-alive connections, \
-         {secs} s per case and server after a warm-up; {placement}. Ratios compare servers \
-         measured back to back in this run; bare-hyper answers a fixed getMe body to \
-         every request.",
-        sh("node", &["-v"])
+        "Measured {date} on {cpus} × {cpu}; bale-mock commit {commit}, node {node}. \
+         {placement}; wrk with {threads} thread(s), 50 connections, {secs} s per case and server."
     )
 }

@@ -54,7 +54,7 @@ fn ratio(runs: &[Run; 3], other: usize) -> f64 {
     runs[0].rps() / runs[other].rps()
 }
 
-/// The worst (largest with `worst_is_max`, else smallest) of `figures`, with its name.
+/// The worst of `figures` with its name: the largest with `max`, else the smallest.
 fn worst<'a>(figures: impl Iterator<Item = (f64, &'a str)>, max: bool) -> Option<(f64, &'a str)> {
     let sign = if max { 1.0 } else { -1.0 };
     figures.max_by(|a, b| (sign * a.0).total_cmp(&(sign * b.0)))
@@ -150,8 +150,7 @@ const THROUGHPUT: &str = "\n### Throughput and latency, 50 connections\n\n\
     | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n";
 const HANDLER_COST: &str = "In process (`bench/handler-cost`):\n\n\
     | Case | bots | rules | chats | Ir / request |\n| --- | ---: | ---: | ---: | ---: |\n";
-const SOCKET: &str = "\nOn the socket: the server under callgrind, 3 s of wrk at \
-    10 connections, user-space Ir over answers.\n\n\
+const SOCKET: &str = "\nOn the socket, the server under callgrind:\n\n\
     | Case | bale-mock | bare-hyper | ratio |\n| --- | ---: | ---: | ---: |\n";
 
 /// The Markdown of a run: the part of BENCHMARKS.md between the markers.
@@ -180,9 +179,8 @@ pub fn render(r: &Results) -> String {
     let _ = write!(
         md,
         "\n### Start-up and memory\n\nExec → first getMe answered, median: {starts}.\n\n\
-         bale-mock RSS idle: {idle}. Soak: a fresh mock, sendMessage JSON at 50 connections, \
-         each request storing a message, with the `messages` cap at a tenth of the requests \
-         (requests → RSS): {soak}.\n\n### Instructions per request (callgrind)\n\n"
+         bale-mock RSS idle: {idle}; soak (sendMessage requests → RSS): {soak}.\n\n\
+         ### Instructions per request (callgrind)\n\n"
     );
     match &r.handler_cost {
         Some(_) => md += HANDLER_COST,
