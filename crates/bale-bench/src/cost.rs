@@ -97,29 +97,21 @@ pub fn socket_ir(server: &[String], shape: &Shape, wrk: &Wrk, logs: &Path) -> an
 mod tests {
     use super::*;
 
-    fn line(case: &str, bots: u64, rules: u64, chats: u64, ir: u32) -> String {
-        format!(
-            r#"{{"case":"{case}","bots":{bots},"rules":{rules},"chats":{chats},"instructions_per_request":{ir}}}"#
-        )
-    }
-
     #[test]
     fn growth_compares_lines_alike_in_the_other_sizes() {
-        let out = [
-            "building handler_cost…".to_owned(),
-            line("getme-json", 1, 0, 1, 1000),
-            line("getme-json", 10_000, 0, 1, 1050),
-            line("getme-json", 1, 1000, 1, 1200),
-            line("send-message-json", 1, 0, 1, 2000),
-            line("send-message-json", 10_000, 0, 1, 2300),
-            // A cross-product line: compared with its own base (rules 1 000), not with 1 bot.
-            line("getme-json", 10_000, 1000, 1, 1260),
-        ];
-        let costs = parse(&out.join("\n"));
+        let out = r#"building handler_cost…
+            {"case":"a","bots":1,"rules":0,"chats":1,"instructions_per_request":1000}
+            {"case":"a","bots":10000,"rules":0,"chats":1,"instructions_per_request":1050}
+            {"case":"a","bots":1,"rules":1000,"chats":1,"instructions_per_request":1200}
+            {"case":"b","bots":1,"rules":0,"chats":1,"instructions_per_request":2000}
+            {"case":"b","bots":10000,"rules":0,"chats":1,"instructions_per_request":2300}
+            {"case":"a","bots":10000,"rules":1000,"chats":1,"instructions_per_request":1260}"#;
+        let costs = parse(out);
         assert_eq!(costs.len(), 6);
-        let (ratio, case) = worst_growth(&costs, 0).unwrap();
-        assert!((ratio - 1.15).abs() < 1e-9 && case == "send-message-json");
-        assert!((worst_growth(&costs, 1).unwrap().0 - 1.2).abs() < 1e-9);
+        let round = |w: Option<(f64, String)>| w.map(|(x, case)| ((x * 1e3).round(), case));
+        // The last line is paired with bots 1, rules 1 000 (1.05 ×), not with the base.
+        assert_eq!(round(worst_growth(&costs, 0)), Some((1150.0, "b".into())));
+        assert_eq!(round(worst_growth(&costs, 1)), Some((1200.0, "a".into())));
         assert_eq!(worst_growth(&costs, 2), None);
     }
 }

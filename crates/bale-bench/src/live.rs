@@ -2,15 +2,13 @@
 //! long poll, webhook deliveries per second, and the console's event stream held open.
 
 use std::net::SocketAddr;
-use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use anyhow::{bail, Context};
+use anyhow::{bail, Context, Result};
 use serde_json::{json, Value};
 
 /// POSTs `body` as JSON to `path`; the answer, which must say `"ok": true`.
-async fn post(addr: SocketAddr, path: String, body: Value) -> anyhow::Result<Value> {
+async fn post(addr: SocketAddr, path: String, body: Value) -> Result<Value> {
     // One client, so that connections are kept alive between requests.
     static CLIENT: std::sync::OnceLock<reqwest::Client> = std::sync::OnceLock::new();
     let request = CLIENT
@@ -24,13 +22,13 @@ async fn post(addr: SocketAddr, path: String, body: Value) -> anyhow::Result<Val
 }
 
 /// A Bot API call of bot `bot`; its `result`.
-pub async fn call(addr: SocketAddr, bot: u64, method: &str, body: Value) -> anyhow::Result<Value> {
+pub async fn call(addr: SocketAddr, bot: u64, method: &str, body: Value) -> Result<Value> {
     let path = format!("/bot{bot}:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw/{method}");
     Ok(post(addr, path, body).await?["result"].take())
 }
 
 /// User `from` writes "hi" to `bot` through the play-the-user API.
-pub async fn user_writes(addr: SocketAddr, bot: u64, from: u64) -> anyhow::Result<()> {
+pub async fn user_writes(addr: SocketAddr, bot: u64, from: u64) -> Result<()> {
     let path = format!("/__mock/bots/{bot}/messages");
     post(addr, path, json!({"from": from, "text": "hi"}))
         .await
@@ -39,7 +37,7 @@ pub async fn user_writes(addr: SocketAddr, bot: u64, from: u64) -> anyhow::Resul
 
 /// Latencies, µs, sorted: a user writes (from the play request's send) until the bot's
 /// waiting `getUpdates` has answered with the update, `samples` times.
-pub async fn long_poll_us(addr: SocketAddr, samples: usize) -> anyhow::Result<Vec<u64>> {
+pub async fn long_poll_us(addr: SocketAddr, samples: usize) -> Result<Vec<u64>> {
     const BOT: u64 = 222_000_001;
     let (mut offset, mut latencies) = (0, Vec::new());
     for _ in 0..samples {
@@ -52,7 +50,8 @@ pub async fn long_poll_us(addr: SocketAddr, samples: usize) -> anyhow::Result<Ve
         let sent = Instant::now();
         user_writes(addr, BOT, 7001).await?;
         let (updates, answered) = poll.await?;
-        let last = updates?
+        let updates = updates?;
+        let last = updates
             .as_array()
             .and_then(|u| u.last()?["update_id"].as_i64());
         offset = last.context("the long poll ended without the update")? + 1;
@@ -62,59 +61,41 @@ pub async fn long_poll_us(addr: SocketAddr, samples: usize) -> anyhow::Result<Ve
     Ok(latencies)
 }
 
-/// Webhook deliveries per second: `per_bot` updates queued for each of `bots` bots with no
-/// webhook set, then a webhook set on each, timed until the loopback receiver has them all.
-/// The mock delivers one update at a time per bot, so the bots run in parallel.
-pub async fn webhook_per_second(addr: SocketAddr, bots: u64, per_bot: u64) -> anyhow::Result<f64> {
-    let received = Arc::new(AtomicU64::new(0));
-    let receiver = receive(Arc::clone(&received)).await?;
+/// Webhook deliveries per second: `n` updates queued for each of `bots` bots with no webhook
+/// set, then every bot's webhook pointed at `hook` (bare-hyper, which answers 200 to
+/// anything), timed until no bot has an update pending. The mock delivers one update at a
+/// time per bot, so the bots run in parallel.
+pub async fn webhook_rate(addr: SocketAddr, hook: SocketAddr, bots: u64, n: u64) -> Result<f64> {
     let queue = |bot| async move {
-        for _ in 0..per_bot {
-            user_writes(addr, 333_000_001 + bot, 7001).await?;
+        for _ in 0..n {
+            user_writes(addr, bot, 7001).await?;
         }
         anyhow::Ok(())
     };
-    let writers: Vec<_> = (0..bots).map(|bot| tokio::spawn(queue(bot))).collect();
+    let bots: Vec<u64> = (333_000_001..).take(bots as usize).collect();
+    let writers: Vec<_> = bots.iter().map(|&bot| tokio::spawn(queue(bot))).collect();
     for writer in writers {
         writer.await??;
     }
     let started = Instant::now();
-    for bot in 0..bots {
-        let hook = json!({"url": format!("http://{receiver}/hook/{bot}")});
-        call(addr, 333_000_001 + bot, "setWebhook", hook).await?;
+    for &bot in &bots {
+        let url = format!("http://{hook}/webhook");
+        call(addr, bot, "setWebhook", json!({ "url": url })).await?;
     }
-    while received.load(Relaxed) < bots * per_bot {
-        if started.elapsed() > Duration::from_secs(120) {
-            bail!("{} webhook deliveries in 120 s", received.load(Relaxed));
+    for &bot in &bots {
+        while call(addr, bot, "getWebhookInfo", json!({})).await?["pending_update_count"] != 0 {
+            if started.elapsed() > Duration::from_secs(120) {
+                bail!("bot {bot} still has updates pending after 120 s");
+            }
+            tokio::time::sleep(Duration::from_millis(5)).await;
         }
-        tokio::time::sleep(Duration::from_micros(200)).await;
     }
-    Ok((bots * per_bot) as f64 / started.elapsed().as_secs_f64())
-}
-
-/// A loopback webhook receiver that counts what it receives and answers `200`, no body.
-async fn receive(received: Arc<AtomicU64>) -> anyhow::Result<SocketAddr> {
-    use hyper::{server::conn::http1, service::service_fn, Response};
-    type Body = http_body_util::Empty<bytes::Bytes>;
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
-    let addr = listener.local_addr()?;
-    tokio::spawn(async move {
-        while let Ok((stream, _)) = listener.accept().await {
-            let received = Arc::clone(&received);
-            let answer = service_fn(move |_| {
-                received.fetch_add(1, Relaxed);
-                async { Ok::<_, std::convert::Infallible>(Response::new(Body::new())) }
-            });
-            let io = hyper_util::rt::TokioIo::new(stream);
-            tokio::spawn(http1::Builder::new().serve_connection(io, answer));
-        }
-    });
-    Ok(addr)
+    Ok((bots.len() as u64 * n) as f64 / started.elapsed().as_secs_f64())
 }
 
 /// Opens the console's event stream (`GET /__mock/journal/events`) and reads it in a task
 /// until the handle is aborted; `None` when the server answers anything but 200.
-pub async fn open_console(addr: SocketAddr) -> anyhow::Result<Option<tokio::task::JoinHandle<()>>> {
+pub async fn open_console(addr: SocketAddr) -> Result<Option<tokio::task::JoinHandle<()>>> {
     let url = format!("http://{addr}/__mock/journal/events");
     let mut events = reqwest::get(url).await?;
     if events.status() != 200 {

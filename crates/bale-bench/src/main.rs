@@ -16,7 +16,7 @@ mod server;
 mod wrk;
 
 use std::path::PathBuf;
-use std::process::{Command, ExitCode};
+use std::process::Command;
 use std::time::{Duration, Instant};
 
 use anyhow::Context;
@@ -74,17 +74,8 @@ fn shapes() -> Vec<Shape> {
 
 const SERVERS: [&str; 3] = ["bale-mock", "bare-hyper", "telegram-test-api"];
 
-fn main() -> ExitCode {
-    match run(Opts::parse()) {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(error) => {
-            eprintln!("bale-bench: {error:#}");
-            ExitCode::FAILURE
-        }
-    }
-}
-
-fn run(opts: Opts) -> anyhow::Result<()> {
+fn main() -> anyhow::Result<()> {
+    let opts = Opts::parse();
     let (quick, secs) = (opts.quick, if opts.quick { 1 } else { opts.seconds });
     let root = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../..")).canonicalize()?;
     let cpus = std::thread::available_parallelism().map_or(1, usize::from);
@@ -117,12 +108,8 @@ fn run(opts: Opts) -> anyhow::Result<()> {
     let start = |server: &str, extra: &[&str]| {
         Server::start(command(server, extra)?, &logs.join(format!("{server}.log")))
     };
-    // A mock whose bot has a chat with the user, so that sendMessage has somewhere to go.
-    let mock_with_chat = |extra: &[&str]| -> anyhow::Result<Server> {
-        let mock = start("bale-mock", extra)?;
-        tokio.block_on(live::user_writes(mock.addr, BOT, USER))?;
-        Ok(mock)
-    };
+    // The user writes to the bot first, so that sendMessage has a chat to go to.
+    let user_writes = |mock: &Server| tokio.block_on(live::user_writes(mock.addr, BOT, USER));
     let mut r = Results::default();
     (r.context, r.quick) = (context(wrk.threads, server_cpus.as_deref(), secs), quick);
 
@@ -141,7 +128,8 @@ fn run(opts: Opts) -> anyhow::Result<()> {
     }
 
     eprintln!("== throughput and latency, {secs} s per case");
-    let mock = mock_with_chat(&[])?;
+    let mock = start(SERVERS[0], &[])?;
+    user_writes(&mock)?;
     std::thread::sleep(Duration::from_millis(300));
     r.idle_kib = mock.rss_kib()?;
     let (bare, ttapi) = (start(SERVERS[1], &[])?, start(SERVERS[2], &[])?);
@@ -155,7 +143,7 @@ fn run(opts: Opts) -> anyhow::Result<()> {
         eprintln!("   {:<17} {:>7.0} req/s", shape.name, runs[0].rps());
         r.rows.push((shape.name, runs));
     }
-    drop((bare, ttapi));
+    drop(ttapi);
 
     eprintln!("== the console's stream, long poll, webhook");
     if let Some(reader) = tokio.block_on(live::open_console(mock.addr))? {
@@ -168,13 +156,17 @@ fn run(opts: Opts) -> anyhow::Result<()> {
     }
     let (samples, bots, per_bot) = [(2_000, 8, 5_000), (200, 4, 500)][quick as usize];
     r.long_poll_us = tokio.block_on(live::long_poll_us(mock.addr, samples))?;
-    let hooks = live::webhook_per_second(mock.addr, bots, per_bot);
+    let hooks = live::webhook_rate(mock.addr, bare.addr, bots, per_bot);
     r.webhook_per_s = tokio.block_on(hooks)?;
-    drop(mock);
+    drop((mock, bare));
 
     let total = if quick { 100_000 } else { 1_000_000 };
     eprintln!("== soak: {total} sendMessage on a fresh mock");
-    let mock = mock_with_chat(&["--limit", &format!("messages={}", total / 10)])?;
+    let mock = start(
+        SERVERS[0],
+        &["--limit", &format!("messages={}", total / 10)],
+    )?;
+    user_writes(&mock)?;
     let mut sent = 0;
     while sent < total {
         sent += wrk.run(mock.addr, &shapes[4], 50, 1)?.requests;

@@ -130,10 +130,6 @@ const NOT_RUN: &str = "not run";
 /// The bound of the ratio to bare hyper: sendMessage, getMe.
 const GOALS: [(&str, f64); 2] = [("≥ 0.70 × bare hyper", 0.70), ("≥ 0.85 × bare hyper", 0.85)];
 
-fn join(items: impl Iterator<Item = String>) -> String {
-    items.collect::<Vec<_>>().join(", ")
-}
-
 fn ms(us: u64) -> String {
     format!("{:.2} ms", us as f64 / 1e3)
 }
@@ -173,8 +169,9 @@ pub fn render(r: &Results) -> String {
         let _ = writeln!(md, "| {name} | {cells} | {bare:.2} × | {tta:.1} × |");
     }
     let starts = r.startup_ms.iter().map(|(s, ms)| format!("{s} {ms:.1} ms"));
+    let starts = starts.collect::<Vec<_>>().join(", ");
     let soak = r.soak.iter().map(|(n, kib)| format!("{n} → {}", mib(*kib)));
-    let (starts, soak) = (join(starts), join(soak));
+    let soak = soak.collect::<Vec<_>>().join(", ");
     let idle = mib(r.idle_kib);
     let _ = write!(
         md,

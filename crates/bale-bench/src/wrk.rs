@@ -52,13 +52,9 @@ pub struct Wrk {
 impl Wrk {
     /// Pinned: one thread on CPU 0; else a thread per CPU, sharing them with the servers.
     pub fn new(root: &Path, pin: bool) -> Wrk {
-        let cpus = std::thread::available_parallelism().map_or(1, usize::from);
         let script = root.join("bench/wrk/bench.lua").display().to_string();
-        let (threads, cpus) = if pin {
-            (1, Some("0".into()))
-        } else {
-            (cpus, None)
-        };
+        let cpus = std::thread::available_parallelism().map_or(1, usize::from);
+        let (threads, cpus) = (if pin { 1 } else { cpus }, pin.then(|| "0".into()));
         Wrk {
             script,
             threads,

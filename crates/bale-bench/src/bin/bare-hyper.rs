@@ -1,9 +1,7 @@
 //! The ceiling the benchmark compares the mock with: the smallest hyper 1.x server, on the
-//! runtime the `bale-mock` command uses (tokio's default multi-thread runtime), answering a
-//! fixed getMe body, as long as the mock's, to any request after reading its body.
-//!
-//! `bare-hyper [ADDR]` (default `127.0.0.1:0`) prints `listening on http://HOST:PORT` as its
-//! first stdout line, like `bale-mock serve`, and serves until killed.
+//! runtime `bale-mock` uses (tokio's multi-thread default), reading each request's body and
+//! answering a fixed getMe body as long as the mock's. `bare-hyper [ADDR]` prints `listening
+//! on http://HOST:PORT` as its first stdout line, like `bale-mock serve`.
 
 use bytes::Bytes;
 use http::header::{HeaderValue, CONTENT_TYPE};
