@@ -167,10 +167,13 @@ fn main() -> anyhow::Result<()> {
         &["--limit", &format!("messages={}", total / 10)],
     )?;
     user_writes(&mock)?;
-    let mut sent = 0;
+    let (mut sent, tenth) = (0, total / 10);
     while sent < total {
+        let before = sent;
         sent += wrk.run(mock.addr, &shapes[4], 50, 1)?.requests;
-        r.soak.push((sent, mock.rss_kib()?));
+        if sent / tenth > before / tenth {
+            r.soak.push((sent, mock.rss_kib()?)); // about every tenth of the way
+        }
     }
     drop(mock);
 
@@ -210,8 +213,8 @@ fn context(threads: usize, server_cpus: Option<&str>, secs: u64) -> String {
     let (cpu, node) = (cpu.unwrap_or_default(), sh("node -v"));
     let cpus = std::thread::available_parallelism().map_or(1, usize::from);
     let placement = match server_cpus {
-        Some(cpus) => format!("servers pinned to CPUs {cpus}, wrk to CPU 0 (`--pin`)"),
-        None => "unpinned: servers, wrk and driver share every core".into(),
+        Some(cpus) => format!("Servers pinned to CPUs {cpus}, wrk to CPU 0 (`--pin`)"),
+        None => "Unpinned: servers, wrk and driver share every core".into(),
     };
     format!(
         "Measured {date} on {cpus} × {cpu}; bale-mock commit {commit}, node {node}. \
