@@ -11,9 +11,8 @@ use serde_json::{json, Value};
 async fn post(addr: SocketAddr, path: String, body: Value) -> Result<Value> {
     // One client, so that connections are kept alive between requests.
     static CLIENT: std::sync::OnceLock<reqwest::Client> = std::sync::OnceLock::new();
-    let request = CLIENT
-        .get_or_init(reqwest::Client::new)
-        .post(format!("http://{addr}{path}"));
+    let client = CLIENT.get_or_init(reqwest::Client::new);
+    let request = client.post(format!("http://{addr}{path}"));
     let answer: Value = request.json(&body).send().await?.json().await?;
     if answer["ok"] != true {
         bail!("{path} answered {answer}");
@@ -30,9 +29,8 @@ pub async fn call(addr: SocketAddr, bot: u64, method: &str, body: Value) -> Resu
 /// User `from` writes "hi" to `bot` through the play-the-user API.
 pub async fn user_writes(addr: SocketAddr, bot: u64, from: u64) -> Result<()> {
     let path = format!("/__mock/bots/{bot}/messages");
-    post(addr, path, json!({"from": from, "text": "hi"}))
-        .await
-        .map(drop)
+    post(addr, path, json!({"from": from, "text": "hi"})).await?;
+    Ok(())
 }
 
 /// Latencies, µs, sorted: a user writes (from the play request's send) until the bot's
@@ -50,11 +48,8 @@ pub async fn long_poll_us(addr: SocketAddr, samples: usize) -> Result<Vec<u64>> 
         let sent = Instant::now();
         user_writes(addr, BOT, 7001).await?;
         let (updates, answered) = poll.await?;
-        let updates = updates?;
-        let last = updates
-            .as_array()
-            .and_then(|u| u.last()?["update_id"].as_i64());
-        offset = last.context("the long poll ended without the update")? + 1;
+        let id = updates?[0]["update_id"].as_i64(); // the one update the user sent
+        offset = id.context("the long poll ended without the update")? + 1;
         latencies.push(answered.saturating_duration_since(sent).as_micros() as u64);
     }
     latencies.sort_unstable();

@@ -24,7 +24,7 @@ use clap::Parser;
 use serde_json::json;
 
 use report::Results;
-use server::{free_port, Server, TOKEN};
+use server::{Server, TOKEN};
 use wrk::{pinned, Shape, Wrk};
 
 #[derive(Parser, Debug)]
@@ -87,26 +87,23 @@ fn main() -> anyhow::Result<()> {
     std::fs::create_dir_all(&logs)?;
     let tokio = tokio::runtime::Runtime::new()?;
     // A server's command line on 127.0.0.1 (`bale-mock serve` with `extra` options).
-    let line = |server: &str, extra: &[&str]| -> anyhow::Result<Vec<String>> {
-        let bin = bin.join(server).display().to_string();
-        let any = "127.0.0.1:0".to_owned();
+    let line = |server: &str, extra: &[&str]| {
+        let (bin, any) = (bin.join(server).display().to_string(), "127.0.0.1:0".into());
         let mut line = match server {
             "bale-mock" => vec![bin, "serve".into(), "--listen".into(), any],
             "bare-hyper" => vec![bin, any],
-            _ => vec!["node".into(), "serve.js".into(), free_port()?.to_string()],
+            _ => vec!["node".into(), "serve.js".into()],
         };
         line.extend(extra.iter().map(|s| s.to_string()));
-        Ok(line)
-    };
-    let command = |server: &str, extra: &[&str]| -> anyhow::Result<Command> {
-        let line = line(server, extra)?;
-        let mut command = pinned(server_cpus.as_deref(), &line[0]);
-        let node = root.join("bench/node");
-        command.args(&line[1..]).current_dir(node);
-        Ok(command)
+        line
     };
     let start = |server: &str, extra: &[&str]| {
-        Server::start(command(server, extra)?, &logs.join(format!("{server}.log")))
+        let line = line(server, extra);
+        let mut command = pinned(server_cpus.as_deref(), &line[0]);
+        command
+            .args(&line[1..])
+            .current_dir(root.join("bench/node"));
+        Server::start(command, &logs.join(format!("{server}.log")))
     };
     // The user writes to the bot first, so that sendMessage has a chat to go to.
     let user_writes = |mock: &Server| tokio.block_on(live::user_writes(mock.addr, BOT, USER));
@@ -180,7 +177,7 @@ fn main() -> anyhow::Result<()> {
     if !quick {
         eprintln!("== instructions per request: bench/handler-cost, getMe under callgrind");
         r.handler_cost = cost::handler_cost(&root)?;
-        let (mock, bare) = (line(SERVERS[0], &[])?, line(SERVERS[1], &[])?);
+        let (mock, bare) = (line(SERVERS[0], &[]), line(SERVERS[1], &[]));
         for shape in &shapes[..4] {
             let ir = |server: &[String]| cost::socket_ir(server, shape, &wrk, &logs);
             r.socket_ir.push((shape.name, ir(&mock)?, ir(&bare)?));

@@ -64,9 +64,3 @@ impl Drop for Server {
         let _ = self.child.wait();
     }
 }
-
-/// A port free right now (telegram-test-api takes port 0 as 9000).
-pub fn free_port() -> anyhow::Result<u16> {
-    let listener = std::net::TcpListener::bind("127.0.0.1:0")?;
-    Ok(listener.local_addr()?.port())
-}
