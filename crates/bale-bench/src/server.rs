@@ -11,9 +11,6 @@ use anyhow::Context;
 use nix::sys::signal::{kill, Signal};
 use nix::unistd::Pid;
 
-/// A token the mock accepts (zero-config: every well-formed token is an active bot).
-pub const TOKEN: &str = "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw";
-
 /// A running server, stopped when dropped.
 pub struct Server {
     child: Child,
