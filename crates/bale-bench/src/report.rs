@@ -12,7 +12,7 @@ pub type Row = (&'static str, [Run; 3]);
 /// Everything one run measured.
 #[derive(Clone, Debug, Default)]
 pub struct Results {
-    /// The date, the machine, the tools; how the run was set up.
+    /// The date, the machine, the commit; where the processes ran.
     pub context: String,
     /// A `--quick` run: no instruction counts.
     pub quick: bool,
@@ -20,7 +20,7 @@ pub struct Results {
     /// Median exec → first answer, ms, per server (the mock first).
     pub startup_ms: Vec<(&'static str, f64)>,
     pub idle_kib: u64,
-    /// (requests, each storing a message; RSS KiB) after each 1 s run of the soak.
+    /// (requests, each storing a message; RSS KiB) about every tenth of the soak.
     pub soak: Vec<(u64, u64)>,
     /// Update → waiting long poll, µs, sorted.
     pub long_poll_us: Vec<u64>,
