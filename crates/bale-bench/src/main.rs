@@ -81,7 +81,11 @@ fn main() -> anyhow::Result<()> {
     let (quick, secs) = (opts.quick, if opts.quick { 1 } else { opts.seconds });
     let root = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../..")).canonicalize()?;
     let cpus = std::thread::available_parallelism().map_or(1, usize::from);
-    let server_cpus = (opts.pin && cpus > 1).then(|| format!("1-{}", cpus - 1));
+    let others = match cpus {
+        2 => "1".to_owned(), // every CPU but wrk's
+        n => format!("1-{}", n - 1),
+    };
+    let server_cpus = (opts.pin && cpus > 1).then_some(others);
     let wrk = Wrk::new(&root, server_cpus.is_some());
     let exe = std::env::current_exe()?;
     let bin = exe.parent().context("no bin folder")?;
