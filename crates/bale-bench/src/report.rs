@@ -228,11 +228,12 @@ mod tests {
     fn each_target_is_met_or_missed_at_its_bound() {
         let costs = r#"{"case":"c","bots":1,"rules":0,"chats":1,"instructions_per_request":100}
             {"case":"c","bots":10000,"rules":0,"chats":1,"instructions_per_request":111}"#;
+        let rows = vec![
+            ("getMe GET", runs(85, 2_000)),
+            ("sendMessage", runs(69, 2_001)),
+        ];
         let r = Results {
-            rows: vec![
-                ("getMe GET", runs(85, 2_000)),
-                ("sendMessage", runs(69, 2_001)),
-            ],
+            rows,
             startup_ms: vec![("bale-mock", 15.0)],
             idle_kib: 19_531, // 19.999 MB
             soak: vec![(100, 10_000), (300, 12_000), (1_000, 13_100)],

@@ -29,10 +29,8 @@ impl Server {
         std::thread::spawn(move || lines.for_each(drop)); // keeps the pipe drained
         let addr = line.trim_start_matches("listening on http://").parse();
         let error = || format!("{command:?} did not start: see {}", log.display());
-        Ok(Server {
-            addr: addr.with_context(error)?,
-            child,
-        })
+        let addr = addr.with_context(error)?;
+        Ok(Server { child, addr })
     }
 
     /// Resident memory, KiB.

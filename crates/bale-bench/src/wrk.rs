@@ -99,10 +99,8 @@ mod tests {
         let out = "Running 1s test @ http://127.0.0.1:1\nBENCH {\"requests\":2000,\
             \"duration_us\":1000000,\"status_errors\":3,\"p50_us\":400,\"p99_us\":1900}\n";
         let run = Run::parse(out).unwrap();
-        assert_eq!(
-            [run.requests, run.status_errors, run.p99_us],
-            [2000, 3, 1900]
-        );
+        let figures = [run.requests, run.status_errors, run.p99_us];
+        assert_eq!(figures, [2000, 3, 1900]);
         assert_eq!(run.rps(), 2000.0);
         assert!(Run::parse("Running 1s test\n").is_err());
     }
