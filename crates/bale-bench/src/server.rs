@@ -11,6 +11,9 @@ use anyhow::Context;
 use nix::sys::signal::{kill, Signal};
 use nix::unistd::Pid;
 
+/// How long a server may take to print its address.
+const START_TIMEOUT: Duration = Duration::from_secs(60);
+
 /// A running server, stopped when dropped.
 pub struct Server {
     child: Child,
@@ -25,12 +28,22 @@ impl Server {
         command.stdout(Stdio::piped()).stderr(stderr);
         let mut child = command.spawn().with_context(|| format!("{command:?}"))?;
         let mut lines = BufReader::new(child.stdout.take().context("no stdout")?).lines();
-        let line = lines.next().transpose()?.unwrap_or_default();
-        std::thread::spawn(move || lines.for_each(drop)); // keeps the pipe drained
+        let (first, line) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let _ = first.send(lines.next().and_then(Result::ok).unwrap_or_default());
+            lines.for_each(drop) // keeps the pipe drained
+        });
+        // A server that never starts is stopped (by the drop) rather than waited on for ever;
+        // a minute leaves room for valgrind's start.
+        let line = line.recv_timeout(START_TIMEOUT).unwrap_or_default();
+        let mut server = Server {
+            child,
+            addr: ([0, 0, 0, 0], 0).into(),
+        };
         let addr = line.trim_start_matches("listening on http://").parse();
         let error = || format!("{command:?} did not start: see {}", log.display());
-        let addr = addr.with_context(error)?;
-        Ok(Server { child, addr })
+        server.addr = addr.with_context(error)?;
+        Ok(server)
     }
 
     /// Resident memory, KiB.
