@@ -9,6 +9,10 @@
 //! on the server clock, or after the receiver's `Retry-After`. An update whose next try
 //! would come after it expires is dropped.
 //!
+//! The connection is kept open between deliveries while the receiver keeps it alive (tdlib
+//! keeps its webhook connections too); a kept connection that turns out closed when reused
+//! is replaced by a new one at once, without counting a failure.
+//!
 //! Divergences: deliveries are sequential per bot (tdlib runs different chats in parallel
 //! over up to `max_connections` connections), the method call a webhook may put in its
 //! answer is not executed, and `https://` receivers are not supported (the failure says so).
@@ -47,6 +51,7 @@ struct Failure {
 }
 
 async fn deliver(mock: Arc<Mock>, bot: BotId, generation: u64) {
+    let mut kept: Option<Kept> = None;
     let mut failures: u32 = 0;
     let mut retry_at: Option<Duration> = None;
     loop {
@@ -82,7 +87,7 @@ async fn deliver(mock: Arc<Mock>, bot: BotId, generation: u64) {
             }
         }
         let outcome = tokio::select! {
-            outcome = post(&webhook, update) => outcome,
+            outcome = post(&webhook, update, &mut kept) => outcome,
             () = mock.stopping() => return,
         };
         let now = mock.clock().now();
@@ -121,12 +126,49 @@ async fn deliver(mock: Arc<Mock>, bot: BotId, generation: u64) {
     }
 }
 
-/// One try: POST the update, `Ok` on any 2xx.
-async fn post(webhook: &Webhook, update: Bytes) -> Result<(), Failure> {
-    let fail = |message: &str| Failure {
+/// A connection to the receiver kept for the next delivery, with the address it goes to.
+struct Kept {
+    to: (String, u16),
+    sender: http1::SendRequest<Full<Bytes>>,
+    connection: tokio::task::JoinHandle<()>,
+}
+
+impl Drop for Kept {
+    fn drop(&mut self) {
+        self.connection.abort();
+    }
+}
+
+fn fail(message: &str) -> Failure {
+    Failure {
         message: message.to_owned(),
         retry_after: None,
-    };
+    }
+}
+
+/// Connects to the receiver.
+async fn connect(address: &str, port: u16) -> Result<Kept, Failure> {
+    let stream = tokio::time::timeout(CONNECT_TIMEOUT, TcpStream::connect((address, port)))
+        .await
+        .map_err(|_| fail("Connection timed out"))?
+        .map_err(|e| fail(&os_message(&e)))?;
+    let _ = stream.set_nodelay(true);
+    let (sender, connection) = http1::handshake(TokioIo::new(stream))
+        .await
+        .map_err(|_| fail("Connection reset by peer"))?;
+    Ok(Kept {
+        to: (address.to_owned(), port),
+        sender,
+        connection: tokio::spawn(async move {
+            let _ = connection.await;
+        }),
+    })
+}
+
+/// One try: POST the update, `Ok` on any 2xx. A kept connection to the same address is
+/// used when it is still open; if it fails before any answer, the try is made once more
+/// on a new connection (the receiver may have closed it between deliveries).
+async fn post(webhook: &Webhook, update: Bytes, kept: &mut Option<Kept>) -> Result<(), Failure> {
     let url = url::Url::parse(&webhook.url).map_err(|_| fail("Invalid URL"))?;
     if url.scheme() != "http" {
         return Err(fail(
@@ -137,14 +179,6 @@ async fn post(webhook: &Webhook, update: Bytes) -> Result<(), Failure> {
     let port = url.port_or_known_default().unwrap_or(80);
     let address = webhook.ip_address.as_deref().unwrap_or(host);
     let address = address.trim_start_matches('[').trim_end_matches(']');
-    let stream = tokio::time::timeout(CONNECT_TIMEOUT, TcpStream::connect((address, port)))
-        .await
-        .map_err(|_| fail("Connection timed out"))?
-        .map_err(|e| fail(&os_message(&e)))?;
-    let (mut sender, connection) = http1::handshake(TokioIo::new(stream))
-        .await
-        .map_err(|_| fail("Connection reset by peer"))?;
-    let connection = tokio::spawn(connection);
     let mut path = url.path().to_owned();
     if let Some(query) = url.query() {
         path.push('?');
@@ -154,26 +188,40 @@ async fn post(webhook: &Webhook, update: Bytes) -> Result<(), Failure> {
         Some(port) => format!("{host}:{port}"),
         None => host.to_owned(),
     };
-    let mut request = http::Request::post(path).header(http::header::HOST, host_header);
-    if let Some(secret) = &webhook.secret_token {
-        request = request.header("X-Telegram-Bot-Api-Secret-Token", secret.expose());
+    let request = || {
+        let mut request = http::Request::post(&path).header(http::header::HOST, &host_header);
+        if let Some(secret) = &webhook.secret_token {
+            request = request.header("X-Telegram-Bot-Api-Secret-Token", secret.expose());
+        }
+        request
+            .header(http::header::CONTENT_TYPE, "application/json")
+            .header(http::header::CONTENT_LENGTH, update.len())
+            .header(http::header::CONNECTION, "keep-alive")
+            .header(http::header::ACCEPT_ENCODING, "gzip, deflate")
+            .body(Full::new(update.clone()))
+            .map_err(|_| fail("Invalid URL"))
+    };
+    let reusable = kept.take().filter(|k| {
+        k.to.0 == address && k.to.1 == port && !k.sender.is_closed() && k.sender.is_ready()
+    });
+    let mut answered = match reusable {
+        Some(mut reused) => {
+            let answered = exchange(&mut reused, request()?).await;
+            if matches!(answered, Ok(Ok(_))) {
+                *kept = Some(reused);
+            }
+            answered
+        }
+        None => Ok(Err(None)),
+    };
+    // No kept connection, or it failed before answering: a new one.
+    if matches!(answered, Ok(Err(_))) {
+        let mut fresh = connect(address, port).await?;
+        answered = exchange(&mut fresh, request()?).await;
+        if matches!(answered, Ok(Ok(_))) {
+            *kept = Some(fresh);
+        }
     }
-    let request = request
-        .header(http::header::CONTENT_TYPE, "application/json")
-        .header(http::header::CONTENT_LENGTH, update.len())
-        .header(http::header::CONNECTION, "keep-alive")
-        .header(http::header::ACCEPT_ENCODING, "gzip, deflate")
-        .body(Full::new(update))
-        .map_err(|_| fail("Invalid URL"))?;
-    let answered = tokio::time::timeout(ANSWER_TIMEOUT, async {
-        let response = sender.send_request(request).await?;
-        let (parts, body) = response.into_parts();
-        // Read the answer whole, so the receiver sees its connection used properly.
-        let _ = body.collect().await;
-        Ok::<_, hyper::Error>(parts)
-    })
-    .await;
-    connection.abort();
     let parts = match answered {
         Err(_) => return Err(fail("Read timeout expired")),
         Ok(Err(_)) => return Err(fail("Connection reset by peer")),
@@ -200,6 +248,21 @@ async fn post(webhook: &Webhook, update: Bytes) -> Result<(), Failure> {
         ),
         retry_after,
     })
+}
+
+/// Sends one request and reads the answer whole (so the receiver sees its connection used
+/// properly). `Err` is the answer timeout; `Ok(Err)` a connection that failed.
+async fn exchange(
+    kept: &mut Kept,
+    request: http::Request<Full<Bytes>>,
+) -> Result<Result<http::response::Parts, Option<hyper::Error>>, tokio::time::error::Elapsed> {
+    tokio::time::timeout(ANSWER_TIMEOUT, async {
+        let response = kept.sender.send_request(request).await.map_err(Some)?;
+        let (parts, body) = response.into_parts();
+        let _ = body.collect().await;
+        Ok(parts)
+    })
+    .await
 }
 
 /// The OS's words for a socket error, as tdlib reports them (`strerror`).

@@ -241,3 +241,92 @@ async fn log_out_forgets_the_webhook() {
     let info = api(&server, TOKEN, "getWebhookInfo", json!({})).await;
     assert_eq!(info.result()["url"], "");
 }
+
+/// A keep-alive webhook receiver: serves up to `per_connection` requests on each connection
+/// (then closes it without saying so), answering 200; counts connections and requests.
+async fn keep_alive_receiver(per_connection: usize) -> (String, Arc<Mutex<(usize, usize)>>) {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}/hook", listener.local_addr().unwrap());
+    let counts = Arc::new(Mutex::new((0, 0)));
+    let record = Arc::clone(&counts);
+    tokio::spawn(async move {
+        loop {
+            let (mut socket, _) = listener.accept().await.unwrap();
+            record.lock().unwrap().0 += 1;
+            let record = Arc::clone(&record);
+            tokio::spawn(async move {
+                let mut pending = Vec::new();
+                let mut buffer = [0u8; 4096];
+                for _ in 0..per_connection {
+                    // Read one request: the head, then Content-Length bytes.
+                    let complete = loop {
+                        let text = String::from_utf8_lossy(&pending).to_string();
+                        if let Some(end) = text.find("\r\n\r\n") {
+                            let length: usize = text[..end]
+                                .lines()
+                                .find_map(|l| {
+                                    l.to_ascii_lowercase()
+                                        .strip_prefix("content-length: ")
+                                        .map(|v| v.trim().parse().unwrap())
+                                })
+                                .unwrap_or(0);
+                            if pending.len() >= end + 4 + length {
+                                pending.drain(..end + 4 + length);
+                                break true;
+                            }
+                        }
+                        match socket.read(&mut buffer).await {
+                            Ok(0) | Err(_) => break false,
+                            Ok(n) => pending.extend_from_slice(&buffer[..n]),
+                        }
+                    };
+                    if !complete {
+                        return;
+                    }
+                    record.lock().unwrap().1 += 1;
+                    let answer = "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n";
+                    if socket.write_all(answer.as_bytes()).await.is_err() {
+                        return;
+                    }
+                }
+            });
+        }
+    });
+    (url, counts)
+}
+
+async fn deliveries(server: &MockServer, url: &str, texts: usize, counts: &Mutex<(usize, usize)>) {
+    api(server, TOKEN, "setWebhook", json!({"url": url}))
+        .await
+        .result();
+    for i in 0..texts {
+        server.user_says(BOT, USER, &format!("update {i}")).unwrap();
+    }
+    until(|| counts.lock().unwrap().1 == texts).await;
+}
+
+#[tokio::test]
+async fn deliveries_keep_the_receivers_connection_open() {
+    let server = MockServer::start();
+    let (url, counts) = keep_alive_receiver(usize::MAX).await;
+    deliveries(&server, &url, 5, &counts).await;
+    assert_eq!(*counts.lock().unwrap(), (1, 5), "(connections, requests)");
+}
+
+#[tokio::test]
+async fn a_kept_connection_the_receiver_closed_is_replaced_without_a_failure() {
+    let server = MockServer::start();
+    let (url, counts) = keep_alive_receiver(1).await;
+    deliveries(&server, &url, 4, &counts).await;
+    assert_eq!(*counts.lock().unwrap(), (4, 4), "(connections, requests)");
+    for _ in 0..200 {
+        let info = api(&server, TOKEN, "getWebhookInfo", json!({})).await;
+        let info = info.result();
+        assert!(info.get("last_error_message").is_none(), "{info}");
+        if info["pending_update_count"] == 0 {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+    panic!("the last update was not taken off the queue");
+}
