@@ -3,6 +3,12 @@
 //! counted). A parameter value longer than [`MAX_VALUE_LEN`] is kept truncated, and says so.
 //!
 //! Entries name the bot by id only; the token is never stored.
+//!
+//! The journal is also published live ([`Journal::subscribe`], read by the console's
+//! `GET /__mock/journal/events`): each recorded entry goes out once, as JSON, to every
+//! subscriber — and only when there is one, so an unwatched server pays one atomic load per
+//! request for it. Subscribers share one ring of `backlog` entries: one that falls behind
+//! skips entries (and is told how many) instead of holding memory or the request path.
 
 use std::borrow::Cow;
 use std::collections::VecDeque;
@@ -10,8 +16,10 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Mutex, PoisonError};
 
 use bale_api::{redact, BotId};
+use bytes::Bytes;
 use serde::Serialize;
 use serde_json::{Map, Value};
+use tokio::sync::broadcast;
 
 use crate::request::{Param, Params};
 
@@ -143,6 +151,10 @@ pub struct Journal {
     /// The last number taken.
     last_seq: AtomicU64,
     inner: Mutex<Inner>,
+    /// Each recorded entry as JSON, to the live subscribers.
+    live: broadcast::Sender<Bytes>,
+    /// How many live subscribers may be open at once.
+    max_subscribers: usize,
 }
 
 #[derive(Debug, Default)]
@@ -157,12 +169,36 @@ impl Journal {
     /// A journal that keeps at most `capacity` entries and about `byte_budget` bytes of
     /// them.
     pub fn new(capacity: usize, byte_budget: usize) -> Journal {
+        Journal::with_live(capacity, byte_budget, 0, 1)
+    }
+
+    /// A journal as [`Journal::new`] that also publishes its entries to at most
+    /// `max_subscribers` live subscribers at once, each at most `backlog` entries behind.
+    pub fn with_live(
+        capacity: usize,
+        byte_budget: usize,
+        max_subscribers: usize,
+        backlog: usize,
+    ) -> Journal {
+        // A broadcast channel needs room for one entry at least.
+        let (live, _) = broadcast::channel(backlog.max(1));
         Journal {
             capacity,
             byte_budget,
             last_seq: AtomicU64::new(0),
             inner: Mutex::default(),
+            live,
+            max_subscribers,
         }
+    }
+
+    /// A live feed of the entries recorded from now on, each as the JSON that
+    /// `GET /__mock/journal` shows it; `None` when `max_subscribers` are already open.
+    pub fn subscribe(&self) -> Option<broadcast::Receiver<Bytes>> {
+        let receiver = self.live.subscribe();
+        // Counted after joining, so two that join at once cannot both slip under the cap
+        // (both may be refused: the cap is never passed).
+        (self.live.receiver_count() <= self.max_subscribers).then_some(receiver)
     }
 
     /// Takes the next sequence number, from 1. Two numbers taken under one lock are in
@@ -175,6 +211,13 @@ impl Journal {
     /// Adds an entry numbered by [`Journal::reserve`], in `seq` order (it is almost always
     /// the newest); drops the oldest ones while over a bound.
     pub(crate) fn record(&self, entry: JournalEntry) {
+        if self.live.receiver_count() > 0 {
+            // Serialised once for every subscriber; a send fails only when the last one
+            // has just left.
+            if let Ok(json) = serde_json::to_vec(&entry) {
+                let _ = self.live.send(Bytes::from(json));
+            }
+        }
         let size = entry.size();
         let mut inner = self.inner.lock().unwrap_or_else(PoisonError::into_inner);
         if self.capacity == 0 || size > self.byte_budget {

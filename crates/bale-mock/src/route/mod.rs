@@ -179,7 +179,12 @@ impl Mock {
         let files = Files::new(config.file_limits);
         Arc::new_cyclic(|me| {
             let mock = Mock {
-                journal: Journal::new(config.journal_capacity, config.journal_bytes),
+                journal: Journal::with_live(
+                    config.journal_capacity,
+                    config.journal_bytes,
+                    config.journal_streams,
+                    config.journal_stream_backlog,
+                ),
                 epoch: RwLock::new(()),
                 engine: RwLock::new(Arc::new(engine)),
                 bots,
@@ -236,6 +241,11 @@ impl Mock {
         let mut stopping = self.stopping.subscribe();
         // The sender lives as long as the Mock, which outlives every wait on it.
         let _ = stopping.wait_for(|stopping| *stopping).await;
+    }
+
+    /// Turns true when the server begins to shut down: for streams that outlive a request.
+    pub(crate) fn stopping_signal(&self) -> watch::Receiver<bool> {
+        self.stopping.subscribe()
     }
 
     /// Tells long polls and deliveries that the server is shutting down.
@@ -311,7 +321,13 @@ impl Mock {
                 } else {
                     "http"
                 };
-                if let Err(refused) = self.config.control.check(&request, scheme) {
+                let access = &self.config.control;
+                let checked = if crate::console::is_console(request.uri.path()) {
+                    access.check_page(&request, scheme)
+                } else {
+                    access.check(&request, scheme)
+                };
+                if let Err(refused) = checked {
                     tracing::warn!(peer = ?request.peer, %refused, "control request refused");
                     return control::error(403, refused.to_string());
                 }
