@@ -48,6 +48,9 @@ pub struct JournalEntry {
     pub rule: Option<String>,
     /// The network fault the answer was broken with, if any.
     pub fault: Option<String>,
+    /// Microseconds (real time) from the request's arrival to its answer: routing, a long
+    /// poll's wait and the scenario's delay.
+    pub latency_us: u64,
 }
 
 /// The longest parameter value kept whole, in bytes; a longer one is cut there and marked.
@@ -295,6 +298,7 @@ mod tests {
             description: None,
             rule: None,
             fault: None,
+            latency_us: 0,
         }
     }
 

@@ -113,6 +113,11 @@ pub(crate) fn target<'p>(paths: &matchit::Router<Endpoint>, path: &'p str) -> Op
     })
 }
 
+/// Whole microseconds, for the journal.
+pub(crate) fn micros(duration: Duration) -> u64 {
+    u64::try_from(duration.as_micros()).unwrap_or(u64::MAX)
+}
+
 /// What was decided for one request, before it becomes a [`Reply`].
 struct Decision {
     envelope: Envelope<Box<RawValue>>,
@@ -334,6 +339,7 @@ impl Mock {
                 return control::handle(self, &request).await;
             }
         }
+        let started = std::time::Instant::now();
         let now = self.config.clock.now();
         let path = decode_path(request.uri.path());
         if let Some((token, file)) = download_target(&self.paths, &path) {
@@ -376,6 +382,7 @@ impl Mock {
             description,
             rule: decision.by,
             fault: decision.fault.as_ref().map(|f| f.name().to_owned()),
+            latency_us: micros(started.elapsed() + decision.delay),
         });
         let mut reply = match (&decision.envelope, decision.note) {
             (Envelope::Ok(result), Some(note)) => Reply::described(result, note),
