@@ -110,7 +110,7 @@ async function refresh() {
       chat.type = 'button';
       chat.textContent = 'Chat';
       chat.setAttribute('aria-label', `chat with bot ${bot.bot_id}`);
-      chat.addEventListener('click', () => selectBot(bot.bot_id));
+      chat.addEventListener('click', () => selectBot(bot.bot_id, true));
       const td = document.createElement('td');
       td.append(chat);
       tr.append(td);

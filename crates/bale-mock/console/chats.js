@@ -31,13 +31,13 @@ export function start() {
   document.addEventListener('bots', (event) => listBots(event.detail));
 }
 
-/** Shows the chats of `id` (a bot's "Chat" button, or the picker). */
-export async function choose(id) {
+/** Shows the chats of `id`; `focus` (a bot's "Chat" button) moves to the message box. */
+export async function choose(id, focus = false) {
   bot = id;
   $('chat-bot').value = id ?? '';
   await listChats();
   refresh();
-  $('compose-text').focus();
+  if (focus) $('compose-text').focus();
 }
 
 /** A journal entry: the chat is read again when it is the bot's. */

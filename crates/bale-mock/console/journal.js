@@ -58,7 +58,7 @@ export function lagged(n) {
 
 function count() {
   const lost = skipped ? `, ${skipped} skipped by a slow stream` : '';
-  return `${entries.length} requests${lost}`;
+  return `${entries.length} request${entries.length === 1 ? '' : 's'}${lost}`;
 }
 
 function trim() {
@@ -91,6 +91,8 @@ function cell(text, className) {
   const td = document.createElement('td');
   td.textContent = text;
   if (className) td.className = className;
+  // A cut cell shows the whole text on hover; the row's details show it too.
+  if (className === 'params' || className === 'clip') td.title = text;
   return td;
 }
 
@@ -125,8 +127,8 @@ function rowOf(entry) {
     cell(entry.method || '—', 'method'),
     cell(paramsText(entry.params), 'params'),
     cell(entry.status ?? 'none', 'status'),
-    cell(entry.description ?? ''),
-    cell(entry.rule ?? entry.fault ?? ''),
+    cell(entry.description ?? '', 'clip'),
+    cell(entry.rule ?? entry.fault ?? '', 'clip'),
     cell(`${(entry.latency_us / 1000).toFixed(1)} ms`, 'num'),
   );
   tr.addEventListener('click', (event) => {
