@@ -167,7 +167,7 @@ test('the console shows a real bot live, chats with it, and moves the clock', { 
     const state = page.locator(`#bots-rows tr[data-bot="${LOCKED_BOT}"] .state`);
     await state.filter({ hasText: /^logged out, \d+ min \d+ s left$/ }).waitFor(TIMEOUT);
     await page.fill('#advance-seconds', '600');
-    await page.getByRole('button', { name: 'Advance' }).click();
+    await page.getByRole('button', { name: 'Advance', exact: true }).click();
     await state.filter({ hasText: 'lock-out over' }).waitFor(TIMEOUT);
   });
 
@@ -181,6 +181,12 @@ test('the console shows a real bot live, chats with it, and moves the clock', { 
     await page.selectOption('#filter-status', '');
   });
 
+  // The screenshot shows a keyboard too: a second /start, answered with a fresh one.
+  await page.fill('#compose-text', '/start');
+  await page.getByRole('button', { name: 'Send', exact: true }).click();
+  await page.locator('.bubble.from-bot .keyboard').waitFor(TIMEOUT);
+  await page.locator('#journal-rows tr', { hasText: 'sendMessage' }).nth(1).waitFor(TIMEOUT);
+  await page.evaluate(() => document.activeElement.blur());
   await page.screenshot({ path: SCREENSHOT });
 
   await t.test('a narrow window stacks the views without a sideways scroll', async () => {

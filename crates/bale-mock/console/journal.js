@@ -128,7 +128,7 @@ function rowOf(entry) {
     cell(paramsText(entry.params), 'params'),
     cell(entry.status ?? 'none', 'status'),
     cell(entry.description ?? '', 'clip'),
-    cell(entry.rule ?? entry.fault ?? '', 'clip'),
+    cell(entry.fault ? `fault: ${entry.fault}` : entry.rule ?? '', 'clip'),
     cell(`${(entry.latency_us / 1000).toFixed(1)} ms`, 'num'),
   );
   tr.addEventListener('click', (event) => {
