@@ -297,7 +297,10 @@ mod tests {
     #[test]
     fn the_console_is_opened_on_the_bound_address_or_loopback() {
         let url = |address: &str| console_url("https", address.parse().unwrap());
-        assert_eq!(url("127.0.0.1:8081"), "https://127.0.0.1:8081/__mock/console/");
+        assert_eq!(
+            url("127.0.0.1:8081"),
+            "https://127.0.0.1:8081/__mock/console/"
+        );
         assert_eq!(url("0.0.0.0:9"), "https://127.0.0.1:9/__mock/console/");
         assert_eq!(url("[::]:9"), "https://[::1]:9/__mock/console/");
         assert_eq!(url("10.1.2.3:9"), "https://10.1.2.3:9/__mock/console/");

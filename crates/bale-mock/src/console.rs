@@ -69,7 +69,10 @@ mod tests {
             assert_eq!(reply.status, 200, "{name}");
             assert_eq!(reply.content_type, *content_type);
             assert_eq!(reply.body.len(), content.len());
-            assert!(reply.headers.iter().any(|(h, _)| *h == "content-security-policy"));
+            assert!(reply
+                .headers
+                .iter()
+                .any(|(h, _)| *h == "content-security-policy"));
         }
         assert_eq!(file("nope.js").status, 404);
     }

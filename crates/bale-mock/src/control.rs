@@ -155,7 +155,10 @@ pub async fn handle(mock: &Mock, request: &RawRequest) -> Reply {
         (Route::Bots, _) => {
             let now = mock.clock().now();
             let bots = mock.bots().all();
-            let bots: Vec<Value> = bots.iter().map(|(id, bot)| bot_json(*id, bot, now)).collect();
+            let bots: Vec<Value> = bots
+                .iter()
+                .map(|(id, bot)| bot_json(*id, bot, now))
+                .collect();
             ok(json!({"ok": true, "bots": bots}))
         }
         (Route::Bot, _) => {

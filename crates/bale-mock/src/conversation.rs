@@ -262,7 +262,10 @@ impl Conversation {
             .iter()
             .map(|(&id, log)| ChatSummary {
                 id,
-                chat: log.values().next_back().and_then(|s| s.message.chat.clone()),
+                chat: log
+                    .values()
+                    .next_back()
+                    .and_then(|s| s.message.chat.clone()),
                 messages: log.len(),
                 last_message_id: log.keys().next_back().copied(),
             })

@@ -387,6 +387,32 @@ mod tests {
     }
 
     #[test]
+    fn subscribers_get_each_entry_as_json_up_to_the_cap() {
+        let journal = Journal::with_live(10, usize::MAX, 2, 8);
+        let first = journal.subscribe();
+        let mut second = journal.subscribe().expect("two may subscribe");
+        assert!(journal.subscribe().is_none(), "a third is refused");
+        drop(first);
+        let mut third = journal.subscribe().expect("a slot was freed");
+        journal.record(JournalEntry {
+            seq: journal.reserve(),
+            ..entry("getMe")
+        });
+        for receiver in [&mut second, &mut third] {
+            let json: Value = serde_json::from_slice(&receiver.try_recv().unwrap()).unwrap();
+            assert_eq!(json, serde_json::to_value(&journal.entries()[0]).unwrap());
+        }
+    }
+
+    #[test]
+    fn a_journal_without_live_subscribers_refuses_them() {
+        let journal = Journal::new(10, usize::MAX);
+        assert!(journal.subscribe().is_none());
+        journal.record(entry("getMe"));
+        assert_eq!(journal.entries().len(), 1);
+    }
+
+    #[test]
     fn a_filtered_read_copies_only_what_it_returns() {
         let journal = Journal::new(100, usize::MAX);
         for method in ["a", "b", "a", "c", "a"] {

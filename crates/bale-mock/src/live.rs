@@ -75,7 +75,10 @@ fn stream(
         if !feed.started {
             feed.started = true;
             // `retry`: how long an EventSource waits before reconnecting.
-            return Some((Bytes::from_static(b"retry: 2000\n: bale-mock journal\n\n"), feed));
+            return Some((
+                Bytes::from_static(b"retry: 2000\n: bale-mock journal\n\n"),
+                feed,
+            ));
         }
         let event = tokio::select! {
             // Shutdown first: a busy server must not keep a stream alive past it.
@@ -121,7 +124,9 @@ mod tests {
         futures_util::pin_mut!(events);
         assert!(text(events.next().await).starts_with("retry: 2000\n"));
         for n in 1..=10 {
-            sender.send(Bytes::from(format!("{{\"seq\":{n}}}"))).unwrap();
+            sender
+                .send(Bytes::from(format!("{{\"seq\":{n}}}")))
+                .unwrap();
         }
         assert_eq!(
             text(events.next().await),
