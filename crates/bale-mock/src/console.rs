@@ -11,10 +11,10 @@
 use bytes::Bytes;
 
 use crate::control::error;
-use crate::reply::Reply;
+use crate::reply::{Headers, Reply};
 
 /// The headers of every console file.
-const HEADERS: &[(&str, &str)] = &[
+const HEADERS: Headers = &[
     (
         "content-security-policy",
         "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; \
@@ -51,7 +51,7 @@ pub(crate) fn file(name: &str) -> Reply {
     match FILES.iter().find(|(file, _, _)| *file == name) {
         Some(&(_, content_type, content)) => Reply {
             content_type,
-            headers: HEADERS,
+            headers: Some(&HEADERS),
             ..Reply::file(Bytes::from_static(content.as_bytes()))
         },
         None => error(404, format!("the console has no file {name:?}")),
@@ -69,10 +69,8 @@ mod tests {
             assert_eq!(reply.status, 200, "{name}");
             assert_eq!(reply.content_type, *content_type);
             assert_eq!(reply.body.len(), content.len());
-            assert!(reply
-                .headers
-                .iter()
-                .any(|(h, _)| *h == "content-security-policy"));
+            let headers = reply.headers.copied().unwrap_or_default();
+            assert!(headers.iter().any(|(h, _)| *h == "content-security-policy"));
         }
         assert_eq!(file("nope.js").status, 404);
     }

@@ -16,7 +16,7 @@ use tokio::sync::broadcast::{self, error::RecvError};
 use tokio::sync::watch;
 
 use crate::control::error;
-use crate::reply::{BodyStream, Reply};
+use crate::reply::{BodyStream, Headers, Reply};
 use crate::route::Mock;
 
 /// The content type of an event stream.
@@ -27,7 +27,7 @@ pub const HEARTBEAT: Duration = Duration::from_secs(15);
 
 /// What an event stream's answer says beside its type: never cached, never buffered by a
 /// proxy (nginx reads `X-Accel-Buffering`).
-const HEADERS: &[(&str, &str)] = &[
+const HEADERS: Headers = &[
     ("cache-control", "no-store"),
     ("x-accel-buffering", "no"),
     ("x-content-type-options", "nosniff"),
@@ -44,7 +44,7 @@ pub(crate) fn events(mock: &Mock) -> Reply {
     let stream = stream(entries, mock.stopping_signal(), HEARTBEAT);
     Reply {
         content_type: EVENT_STREAM,
-        headers: HEADERS,
+        headers: Some(&HEADERS),
         stream: Some(BodyStream::new(stream)),
         ..Reply::file(Bytes::new())
     }

@@ -35,11 +35,15 @@ pub struct Reply {
     pub delay: Duration,
     /// How to break the answer, if at all.
     pub fault: Option<Fault>,
-    /// Headers beyond tdlib's (the console's security headers); none for the Bot API.
-    pub headers: &'static [(&'static str, &'static str)],
+    /// Headers beyond tdlib's (the console's security headers); `None` for the Bot API. A
+    /// reference to a slice, so that a reply stays small: it is moved on every request.
+    pub headers: Option<&'static Headers>,
     /// A body sent as it comes instead of [`Reply::body`], with no `Content-Length`.
     pub stream: Option<BodyStream>,
 }
+
+/// Header names and values, added as they are.
+pub type Headers = &'static [(&'static str, &'static str)];
 
 /// A body that is sent piece by piece as it is produced (server-sent events); taken once.
 #[derive(Clone)]
@@ -87,7 +91,7 @@ impl Reply {
             retry_after,
             delay: Duration::ZERO,
             fault: None,
-            headers: &[],
+            headers: None,
             stream: None,
         }
     }
@@ -114,7 +118,7 @@ impl Reply {
             retry_after: None,
             delay: Duration::ZERO,
             fault: None,
-            headers: &[],
+            headers: None,
             stream: None,
         }
     }
@@ -128,7 +132,7 @@ impl Reply {
             retry_after: None,
             delay: Duration::ZERO,
             fault: None,
-            headers: &[],
+            headers: None,
             stream: None,
         }
     }
@@ -142,7 +146,7 @@ impl Reply {
             retry_after: None,
             delay: Duration::ZERO,
             fault: None,
-            headers: &[],
+            headers: None,
             stream: None,
         }
     }

@@ -104,7 +104,7 @@ pub fn to_response(reply: &Reply) -> Response<Full<Bytes>> {
     if let Some(seconds) = reply.retry_after {
         response = response.header(RETRY_AFTER, seconds);
     }
-    for &(name, value) in reply.headers {
+    for &(name, value) in reply.headers.copied().unwrap_or_default() {
         response = response.header(name, HeaderValue::from_static(value));
     }
     response

@@ -309,7 +309,7 @@ fn malformed_json(reply: &Reply) -> Response<Full<Bytes>> {
         retry_after: None,
         delay: Duration::ZERO,
         fault: None,
-        headers: &[],
+        headers: None,
         stream: None,
     })
 }
