@@ -94,9 +94,7 @@ impl ControlAccess {
         }
         Ok(())
     }
-}
 
-impl ControlAccess {
     /// Checks a request for the console's files ([`crate::console`]): they hold no data and
     /// no secret, so no control token is asked for — the page asks the user for it, to read
     /// the data. The other rules hold: a peer beyond loopback gets the files only where it

@@ -7,19 +7,19 @@
 //! The journal is also published live ([`Journal::subscribe`], read by the console's
 //! `GET /__mock/journal/events`): each recorded entry goes out once, as JSON, to every
 //! subscriber — and only when there is one, so an unwatched server pays one atomic load per
-//! request for it. Subscribers share one ring of `backlog` entries: one that falls behind
+//! request for it (the broadcast channel's own count takes a lock). Subscribers share one ring of `backlog` entries: one that falls behind
 //! skips entries (and is told how many) instead of holding memory or the request path.
 
 use std::borrow::Cow;
 use std::collections::VecDeque;
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Mutex, PoisonError};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
 
 use bale_api::{redact, BotId};
 use bytes::Bytes;
 use serde::Serialize;
 use serde_json::{Map, Value};
-use tokio::sync::broadcast;
+use tokio::sync::broadcast::{self, error::RecvError, error::TryRecvError};
 
 use crate::request::{Param, Params};
 
@@ -156,8 +156,36 @@ pub struct Journal {
     inner: Mutex<Inner>,
     /// Each recorded entry as JSON, to the live subscribers.
     live: broadcast::Sender<Bytes>,
+    /// How many live subscribers are open: read on every request, so an atomic.
+    subscribers: Arc<AtomicUsize>,
     /// How many live subscribers may be open at once.
     max_subscribers: usize,
+}
+
+/// A live feed of the journal ([`Journal::subscribe`]); dropping it frees its place.
+#[derive(Debug)]
+pub struct Subscription {
+    entries: broadcast::Receiver<Bytes>,
+    subscribers: Arc<AtomicUsize>,
+}
+
+impl Subscription {
+    /// The next entry as JSON, waiting for it; `Lagged(n)` when `n` were skipped because
+    /// this reader fell more than the backlog behind.
+    pub async fn recv(&mut self) -> Result<Bytes, RecvError> {
+        self.entries.recv().await
+    }
+
+    /// The next entry as JSON, if one is waiting.
+    pub fn try_recv(&mut self) -> Result<Bytes, TryRecvError> {
+        self.entries.try_recv()
+    }
+}
+
+impl Drop for Subscription {
+    fn drop(&mut self) {
+        self.subscribers.fetch_sub(1, Ordering::Release);
+    }
 }
 
 #[derive(Debug, Default)]
@@ -170,7 +198,7 @@ struct Inner {
 
 impl Journal {
     /// A journal that keeps at most `capacity` entries and about `byte_budget` bytes of
-    /// them.
+    /// them, and takes no live subscriber.
     pub fn new(capacity: usize, byte_budget: usize) -> Journal {
         Journal::with_live(capacity, byte_budget, 0, 1)
     }
@@ -191,17 +219,23 @@ impl Journal {
             last_seq: AtomicU64::new(0),
             inner: Mutex::default(),
             live,
+            subscribers: Arc::default(),
             max_subscribers,
         }
     }
 
     /// A live feed of the entries recorded from now on, each as the JSON that
     /// `GET /__mock/journal` shows it; `None` when `max_subscribers` are already open.
-    pub fn subscribe(&self) -> Option<broadcast::Receiver<Bytes>> {
-        let receiver = self.live.subscribe();
-        // Counted after joining, so two that join at once cannot both slip under the cap
-        // (both may be refused: the cap is never passed).
-        (self.live.receiver_count() <= self.max_subscribers).then_some(receiver)
+    pub fn subscribe(&self) -> Option<Subscription> {
+        let open = self.subscribers.fetch_add(1, Ordering::AcqRel);
+        if open >= self.max_subscribers {
+            self.subscribers.fetch_sub(1, Ordering::Release);
+            return None;
+        }
+        Some(Subscription {
+            entries: self.live.subscribe(),
+            subscribers: Arc::clone(&self.subscribers),
+        })
     }
 
     /// Takes the next sequence number, from 1. Two numbers taken under one lock are in
@@ -214,7 +248,7 @@ impl Journal {
     /// Adds an entry numbered by [`Journal::reserve`], in `seq` order (it is almost always
     /// the newest); drops the oldest ones while over a bound.
     pub(crate) fn record(&self, entry: JournalEntry) {
-        if self.live.receiver_count() > 0 {
+        if self.subscribers.load(Ordering::Acquire) > 0 {
             // Serialised once for every subscriber; a send fails only when the last one
             // has just left.
             if let Ok(json) = serde_json::to_vec(&entry) {

@@ -12,10 +12,11 @@
 use std::time::Duration;
 
 use bytes::Bytes;
-use tokio::sync::broadcast::{self, error::RecvError};
+use tokio::sync::broadcast::error::RecvError;
 use tokio::sync::watch;
 
 use crate::control::error;
+use crate::journal::Subscription;
 use crate::reply::{BodyStream, Headers, Reply};
 use crate::route::Mock;
 
@@ -52,7 +53,7 @@ pub(crate) fn events(mock: &Mock) -> Reply {
 
 /// What the stream is doing between two events.
 struct Feed {
-    entries: broadcast::Receiver<Bytes>,
+    entries: Subscription,
     stopping: watch::Receiver<bool>,
     heartbeat: Duration,
     started: bool,
@@ -61,7 +62,7 @@ struct Feed {
 /// The events: an opening comment (so the client knows it is connected before any request
 /// comes), then one per entry, lag notices and heartbeats, until shutdown.
 fn stream(
-    entries: broadcast::Receiver<Bytes>,
+    entries: Subscription,
     stopping: watch::Receiver<bool>,
     heartbeat: Duration,
 ) -> impl futures_util::Stream<Item = Bytes> + Send {
@@ -111,44 +112,70 @@ mod tests {
     use futures_util::StreamExt;
 
     use super::*;
+    use crate::journal::{Journal, JournalEntry};
 
     fn text(bytes: Option<Bytes>) -> String {
         String::from_utf8(bytes.expect("an event").to_vec()).unwrap()
     }
 
+    fn record(journal: &Journal, method: &str) {
+        journal.record(JournalEntry {
+            seq: journal.reserve(),
+            at_ms: 0,
+            bot_id: Some(1),
+            http_method: http::Method::GET,
+            method: method.into(),
+            params: serde_json::Map::new(),
+            status: Some(200),
+            description: None,
+            rule: None,
+            fault: None,
+            latency_us: 0,
+        });
+    }
+
     #[tokio::test]
     async fn a_slow_reader_is_told_what_it_skipped_then_gets_the_newest() {
-        let (sender, receiver) = broadcast::channel(4);
+        let journal = Journal::with_live(100, usize::MAX, 1, 4);
         let (_stop, stopping) = watch::channel(false);
-        let events = stream(receiver, stopping, HEARTBEAT);
+        let events = stream(journal.subscribe().unwrap(), stopping, HEARTBEAT);
         futures_util::pin_mut!(events);
         assert!(text(events.next().await).starts_with("retry: 2000\n"));
         for n in 1..=10 {
-            sender
-                .send(Bytes::from(format!("{{\"seq\":{n}}}")))
-                .unwrap();
+            record(&journal, &format!("m{n}"));
         }
         assert_eq!(
             text(events.next().await),
             "event: lagged\ndata: {\"skipped\":6}\n\n"
         );
         for n in 7..=10 {
+            let event = text(events.next().await);
+            let json = event.strip_prefix("data: ").unwrap().trim_end();
+            let entry: serde_json::Value = serde_json::from_str(json).unwrap();
             assert_eq!(
-                text(events.next().await),
-                format!("data: {{\"seq\":{n}}}\n\n")
+                (entry["seq"].as_u64(), entry["method"].as_str()),
+                (Some(n), Some(&*format!("m{n}")))
             );
         }
     }
 
     #[tokio::test(start_paused = true)]
     async fn an_idle_stream_sends_heartbeats_and_ends_at_shutdown() {
-        let (_sender, receiver) = broadcast::channel::<Bytes>(4);
+        let journal = Journal::with_live(100, usize::MAX, 1, 4);
         let (stop, stopping) = watch::channel(false);
-        let events = stream(receiver, stopping, Duration::from_secs(15));
+        let events = stream(
+            journal.subscribe().unwrap(),
+            stopping,
+            Duration::from_secs(15),
+        );
         futures_util::pin_mut!(events);
         events.next().await;
         assert_eq!(text(events.next().await), ": heartbeat\n\n");
         stop.send_replace(true);
         assert_eq!(events.next().await, None);
+        assert!(
+            journal.subscribe().is_some(),
+            "an ended stream frees its place"
+        );
     }
 }
