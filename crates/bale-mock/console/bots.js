@@ -76,7 +76,7 @@ export function stateText(bot) {
 
 function updatesText(bot) {
   if (bot.webhook) return 'webhook';
-  return bot.polling ? 'polling (getUpdates waiting)' : 'getUpdates (not waiting)';
+  return bot.polling ? 'long poll waiting' : 'no poll waiting';
 }
 
 async function refresh() {

@@ -10,6 +10,7 @@ let bot = null;
 let chat = null;
 let replyTo = null;
 let refreshing = null;
+let stick = true;
 
 export function start() {
   $('chat-bot').addEventListener('change', () => choose(Number($('chat-bot').value) || null));
@@ -28,6 +29,15 @@ export function start() {
     send();
   });
   $('reply-cancel').addEventListener('click', () => setReply(null));
+  // The newest message stays in view unless the reader scrolled up, also when the list
+  // shrinks or grows with the page.
+  const list = $('messages');
+  list.addEventListener('scroll', () => {
+    stick = list.scrollTop + list.clientHeight >= list.scrollHeight - 4;
+  });
+  new ResizeObserver(() => {
+    if (stick) list.scrollTop = list.scrollHeight;
+  }).observe(list);
   document.addEventListener('bots', (event) => listBots(event.detail));
 }
 
@@ -100,7 +110,7 @@ async function refresh() {
     return;
   }
   list.replaceChildren(...answer.messages.map(bubble));
-  list.scrollTop = list.scrollHeight;
+  if (stick) list.scrollTop = list.scrollHeight;
 }
 
 function text(tag, content, className) {

@@ -31,24 +31,39 @@ export async function start() {
   try {
     const answer = await get('/journal?limit=200');
     for (const entry of answer.entries) add(entry, false);
+    // Live entries may have come first: the table is in journal order.
+    entries.sort((a, b) => a.seq - b.seq);
     render();
   } catch {
     // The status line already says why (no token, refused).
   }
 }
 
-/** A new entry from the stream. */
+let pending = [];
+
+/** A new entry from the stream. Rows are drawn once a frame, so a busy bot cannot flood the page. */
 export function add(entry, draw = true) {
   if (entries.some((e) => e.seq === entry.seq)) return;
   entries.push(entry);
   if (entries.length > KEEP) entries.shift();
-  if (draw) {
-    const row = matches(entry) ? rowOf(entry) : null;
-    if (row) $('journal-rows').prepend(row);
-    trim();
-    listeners.forEach((listener) => listener(entry));
+  if (!draw) return;
+  pending.push(entry);
+  // A hidden tab draws no frames: what waits for one is bounded too.
+  if (pending.length > KEEP) pending.shift();
+  if (pending.length === 1) requestAnimationFrame(flush);
+}
+
+function flush() {
+  const drawn = pending;
+  pending = [];
+  const rows = document.createDocumentFragment();
+  for (const entry of drawn.slice(-KEEP).reverse()) {
+    if (matches(entry)) rows.append(rowOf(entry));
   }
+  $('journal-rows').prepend(rows);
+  trim();
   $('journal-count').textContent = count();
+  for (const entry of drawn) listeners.forEach((listener) => listener(entry));
 }
 
 export function lagged(n) {
