@@ -76,7 +76,8 @@ pub struct ServeArgs {
     /// Seconds a request head may take to arrive (and a kept-alive connection may stay idle).
     #[arg(long, value_name = "SECONDS", default_value = "30", value_parser = seconds)]
     header_read_timeout: Duration,
-    /// Sets a memory bound, repeatable: bots, buckets, journal-entries, journal-bytes, users,
+    /// Sets a memory bound, repeatable: bots, buckets, journal-entries, journal-bytes,
+    /// journal-streams, journal-stream-backlog, users,
     /// chats, memberships, messages, updates, callback-queries, payments (docs/security.md
     /// lists the defaults and what happens at each).
     #[arg(long = "limit", value_name = "NAME=N", value_parser = limit)]
@@ -193,9 +194,25 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         writeln!(stdout, "listening on {scheme}://{address}")?;
         stdout.flush()?;
     }
+    // On stderr: stdout's first line is what scripts read, and stays the only line there.
+    eprintln!("console: {}", console_url(scheme, address));
     bale_mock::serve(listener, config, shutdown).await?;
     tracing::info!("stopped");
     Ok(())
+}
+
+/// The browser console's address; a wildcard bind is opened on loopback, whose `Host` the
+/// control API accepts.
+fn console_url(scheme: &str, address: SocketAddr) -> String {
+    let mut address = address;
+    if address.ip().is_unspecified() {
+        let loopback = match address {
+            SocketAddr::V4(_) => std::net::Ipv4Addr::LOCALHOST.into(),
+            SocketAddr::V6(_) => std::net::Ipv6Addr::LOCALHOST.into(),
+        };
+        address.set_ip(loopback);
+    }
+    format!("{scheme}://{address}/__mock/console/")
 }
 
 /// What a bind beyond loopback exposes, for the warning at start.
@@ -276,6 +293,18 @@ fn init_logging() {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_console_is_opened_on_the_bound_address_or_loopback() {
+        let url = |address: &str| console_url("https", address.parse().unwrap());
+        assert_eq!(
+            url("127.0.0.1:8081"),
+            "https://127.0.0.1:8081/__mock/console/"
+        );
+        assert_eq!(url("0.0.0.0:9"), "https://127.0.0.1:9/__mock/console/");
+        assert_eq!(url("[::]:9"), "https://[::1]:9/__mock/console/");
+        assert_eq!(url("10.1.2.3:9"), "https://10.1.2.3:9/__mock/console/");
+    }
 
     #[test]
     fn a_bind_beyond_loopback_names_what_it_exposes() {

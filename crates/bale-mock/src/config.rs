@@ -24,6 +24,10 @@ pub struct Config {
     pub journal_capacity: usize,
     /// About how many bytes the journal keeps; older entries are dropped and counted.
     pub journal_bytes: usize,
+    /// How many live journal streams (`GET /__mock/journal/events`) may be open at once.
+    pub journal_streams: usize,
+    /// How many entries a live journal stream may fall behind before it skips some.
+    pub journal_stream_backlog: usize,
     /// The scenario to run (zero-config by default).
     pub scenario: Scenario,
     /// Serve HTTPS with this certificate; plain HTTP when `None` (the default).
@@ -73,6 +77,8 @@ impl Default for Config {
             clock: Clock::system(),
             journal_capacity: 10_000,
             journal_bytes: 32 << 20,
+            journal_streams: 16,
+            journal_stream_backlog: 1024,
             scenario: Scenario::zero_config(),
             tls: None,
             conversation_limits: ConversationLimits::default(),
@@ -88,11 +94,13 @@ impl Default for Config {
 
 /// The limits `bale-mock serve --limit NAME=N` can set: name, what is bounded and what
 /// happens at the bound.
-pub const LIMITS: [(&str, &str); 13] = [
+pub const LIMITS: [(&str, &str); 15] = [
     ("bots", "bots kept; a new one beyond it makes the server forget the least recently used bot that the scenario did not declare and that holds no long poll"),
     ("buckets", "rate-limit buckets; beyond it idle (refilled) buckets are forgotten, then the least recently used tenth"),
     ("journal-entries", "journal entries; the oldest are dropped and counted"),
     ("journal-bytes", "bytes of journal entries (each value is cut at 4 KiB); the oldest are dropped and counted"),
+    ("journal-streams", "live journal streams (GET /__mock/journal/events, the console's) open at once; one more is refused (429)"),
+    ("journal-stream-backlog", "entries a live journal stream may fall behind (all streams share one ring of them); a slower reader skips entries and is told how many"),
     ("users", "users in the world; declaring one more is refused (400)"),
     ("chats", "group chats, supergroups and channels; declaring one more is refused (400)"),
     ("memberships", "members of group chats, all chats together; a chat that would pass it is refused (400)"),
@@ -124,6 +132,8 @@ impl Config {
             "buckets" => &mut self.max_buckets,
             "journal-entries" => &mut self.journal_capacity,
             "journal-bytes" => &mut self.journal_bytes,
+            "journal-streams" => &mut self.journal_streams,
+            "journal-stream-backlog" => &mut self.journal_stream_backlog,
             "users" => &mut self.world_limits.users,
             "chats" => &mut self.world_limits.chats,
             "memberships" => &mut self.world_limits.memberships,

@@ -9,9 +9,12 @@
 //! | `PUT`/`POST /__mock/scenario` | runs the TOML in the body, or `?name=` a shipped scenario |
 //! | `GET /__mock/clock` | the server clock |
 //! | `POST /__mock/clock/advance` | moves it by `{"seconds":N}` (or `?seconds=N`) |
-//! | `GET /__mock/bots`, `GET /__mock/bots/<id>` | bot states |
+//! | `GET /__mock/bots`, `GET /__mock/bots/<id>` | bot states (with `left_ms` of a lock-out) |
+//! | `GET /__mock/bots/<id>/chats` | the chats the bot has, each with its message count |
 //! | `GET /__mock/journal?bot=&method=&limit=` | the journal, filtered, newest last |
 //! | `DELETE /__mock/journal` | empties it |
+//! | `GET /__mock/journal/events` | the journal live, as server-sent events ([`crate::live`]) |
+//! | `GET /__mock/console/` | the browser console ([`crate::console`]) |
 
 use std::sync::OnceLock;
 use std::time::Duration;
@@ -34,14 +37,25 @@ enum Route {
     Advance,
     Bots,
     Bot,
+    BotChats,
     Journal,
+    JournalEvents,
+    Console,
+    ConsoleFile,
     Play(Play),
 }
 
 impl Route {
     fn methods(self) -> &'static [&'static str] {
         match self {
-            Route::Health | Route::Clock | Route::Bots | Route::Bot => &["GET"],
+            Route::Health
+            | Route::Clock
+            | Route::Bots
+            | Route::Bot
+            | Route::BotChats
+            | Route::JournalEvents
+            | Route::Console
+            | Route::ConsoleFile => &["GET"],
             Route::Reset | Route::Advance => &["POST"],
             Route::Scenario => &["GET", "PUT", "POST"],
             Route::Journal => &["GET", "DELETE"],
@@ -62,7 +76,11 @@ fn routes() -> &'static matchit::Router<Route> {
             ("/clock/advance", Route::Advance),
             ("/bots", Route::Bots),
             ("/bots/{bot}", Route::Bot),
+            ("/bots/{bot}/chats", Route::BotChats),
             ("/journal", Route::Journal),
+            ("/journal/events", Route::JournalEvents),
+            ("/console", Route::Console),
+            ("/console/{file}", Route::ConsoleFile),
         ];
         let play = Play::PATHS
             .iter()
@@ -94,9 +112,18 @@ pub async fn handle(mock: &Mock, request: &RawRequest) -> Reply {
         return error(405, format!("use {allowed} for /__mock{local}"));
     }
     let query = query(request);
-    if let Route::Play(Play::Transcript) = route {
+    match route {
         // It may wait: it takes its own steps.
-        return crate::control_play::transcript(mock, &matched.params, &query).await;
+        Route::Play(Play::Transcript) => {
+            return crate::control_play::transcript(mock, &matched.params, &query).await;
+        }
+        // These read no state that a reset changes.
+        Route::JournalEvents => return crate::live::events(mock),
+        Route::Console => return crate::console::file(""),
+        Route::ConsoleFile => {
+            return crate::console::file(matched.params.get("file").unwrap_or_default())
+        }
+        _ => {}
     }
     // Everything else is one step: a reset or a scenario load (which takes the epoch
     // itself) happens wholly before or wholly after it.
@@ -125,14 +152,32 @@ pub async fn handle(mock: &Mock, request: &RawRequest) -> Reply {
         (Route::Scenario, _) => load_scenario(mock, request, &query),
         (Route::Clock, _) => ok(clock(mock)),
         (Route::Advance, _) => advance(mock, request, &query),
-        (Route::Bots, _) => ok(json!({
-            "ok": true,
-            "bots": mock.bots().all().iter().map(|(id, bot)| bot_json(*id, bot)).collect::<Vec<_>>(),
-        })),
+        (Route::Bots, _) => {
+            let now = mock.clock().now();
+            let bots = mock.bots().all();
+            let bots: Vec<Value> = bots
+                .iter()
+                .map(|(id, bot)| bot_json(*id, bot, now))
+                .collect();
+            ok(json!({"ok": true, "bots": bots}))
+        }
         (Route::Bot, _) => {
             let id = matched.params.get("bot").and_then(|id| id.parse().ok());
             match id.and_then(|id| mock.bots().get(id).map(|bot| (id, bot))) {
-                Some((id, bot)) => ok(json!({"ok": true, "bot": bot_json(id, &bot)})),
+                Some((id, bot)) => {
+                    ok(json!({"ok": true, "bot": bot_json(id, &bot, mock.clock().now())}))
+                }
+                None => error(404, "no such bot: the server has not seen it"),
+            }
+        }
+        (Route::BotChats, _) => {
+            let id = matched.params.get("bot").and_then(|id| id.parse().ok());
+            let chats = id.and_then(|id| {
+                mock.bots()
+                    .with_existing(id, |bot| bot.conversation.chats())
+            });
+            match chats {
+                Some(chats) => ok(json!({"ok": true, "chats": chats})),
                 None => error(404, "no such bot: the server has not seen it"),
             }
         }
@@ -142,6 +187,9 @@ pub async fn handle(mock: &Mock, request: &RawRequest) -> Reply {
             ok(json!({"ok": true}))
         }
         (Route::Play(play), _) => crate::control_play::answer(mock, request, play, &matched.params),
+        (Route::JournalEvents | Route::Console | Route::ConsoleFile, _) => {
+            error(500, "answered before the step")
+        }
     }
 }
 
@@ -238,7 +286,8 @@ fn invalid(errors: &ScenarioErrors) -> Reply {
     )
 }
 
-fn bot_json(id: i64, bot: &BotStatus) -> Value {
+/// A bot's state; `left_ms` is how long a lock-out (logged out, closing) still lasts.
+fn bot_json(id: i64, bot: &BotStatus, now: Duration) -> Value {
     let (instance, since, until) = match bot.instance {
         None => ("not-launched", None, None),
         Some(Instance::Running { launched_at }) => ("running", Some(millis(launched_at)), None),
@@ -252,6 +301,7 @@ fn bot_json(id: i64, bot: &BotStatus) -> Value {
         "instance": instance,
         "launched_at_ms": since,
         "until_ms": until,
+        "left_ms": until.map(|until| until.saturating_sub(millis(now))),
         "pending_updates": bot.pending_updates,
         "webhook": bot.webhook,
         "polling": bot.polling,

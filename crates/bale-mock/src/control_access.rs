@@ -94,6 +94,19 @@ impl ControlAccess {
         }
         Ok(())
     }
+
+    /// Checks a request for the console's files ([`crate::console`]): they hold no data and
+    /// no secret, so no control token is asked for — the page asks the user for it, to read
+    /// the data. The other rules hold: a peer beyond loopback gets the files only where it
+    /// could get the data (a token is set, or remote peers are let in), the `Host` and
+    /// `Origin` must be the mock's own.
+    pub(crate) fn check_page(&self, request: &RawRequest, scheme: &str) -> Result<(), Refusal> {
+        let without_token = ControlAccess {
+            token: None,
+            allow_remote: self.allow_remote || self.token.is_some(),
+        };
+        without_token.check(request, scheme)
+    }
 }
 
 fn header(headers: &HeaderMap, name: http::HeaderName) -> Option<&str> {

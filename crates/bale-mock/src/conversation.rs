@@ -12,7 +12,7 @@ use std::collections::{BTreeMap, HashMap, VecDeque};
 
 use std::fmt;
 
-use bale_api::{redact, CallbackQuery, ChatId, Message, Secret, WebhookInfo};
+use bale_api::{redact, CallbackQuery, Chat, ChatId, Message, Secret, WebhookInfo};
 use rand_core::{RngCore, SeedableRng};
 use rand_xoshiro::SplitMix64;
 use serde::Serialize;
@@ -64,6 +64,19 @@ pub struct Stored {
     pub deleted: bool,
     /// Its latest version.
     pub message: Message,
+}
+
+/// One of a bot's chats, as `GET /__mock/bots/<bot>/chats` lists it.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ChatSummary {
+    /// The chat's id.
+    pub id: ChatId,
+    /// The chat as its newest message names it (`None` for a chat with no message yet).
+    pub chat: Option<Chat>,
+    /// How many messages the bot keeps of it, deleted ones included.
+    pub messages: usize,
+    /// The newest message's id.
+    pub last_message_id: Option<i64>,
 }
 
 /// A webhook as `setWebhook` left it.
@@ -240,6 +253,25 @@ impl Conversation {
     /// Whether the bot has a chat with this id (a private chat exists once the user wrote).
     pub fn knows_chat(&self, chat: ChatId) -> bool {
         self.chats.contains_key(&chat)
+    }
+
+    /// Every chat the bot has, by id, each with the chat as its newest message names it.
+    pub fn chats(&self) -> Vec<ChatSummary> {
+        let mut chats: Vec<ChatSummary> = self
+            .chats
+            .iter()
+            .map(|(&id, log)| ChatSummary {
+                id,
+                chat: log
+                    .values()
+                    .next_back()
+                    .and_then(|s| s.message.chat.clone()),
+                messages: log.len(),
+                last_message_id: log.keys().next_back().copied(),
+            })
+            .collect();
+        chats.sort_by_key(|chat| chat.id);
+        chats
     }
 
     /// Opens a chat with no messages (a scenario's declared private chat).

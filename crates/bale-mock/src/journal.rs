@@ -3,15 +3,23 @@
 //! counted). A parameter value longer than [`MAX_VALUE_LEN`] is kept truncated, and says so.
 //!
 //! Entries name the bot by id only; the token is never stored.
+//!
+//! The journal is also published live ([`Journal::subscribe`], read by the console's
+//! `GET /__mock/journal/events`): each recorded entry goes out once, as JSON, to every
+//! subscriber — and only when there is one, so an unwatched server pays one atomic load per
+//! request for it (the broadcast channel's own count takes a lock). Subscribers share one ring of `backlog` entries: one that falls behind
+//! skips entries (and is told how many) instead of holding memory or the request path.
 
 use std::borrow::Cow;
 use std::collections::VecDeque;
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Mutex, PoisonError};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
 
 use bale_api::{redact, BotId};
+use bytes::Bytes;
 use serde::Serialize;
 use serde_json::{Map, Value};
+use tokio::sync::broadcast::{self, error::RecvError, error::TryRecvError};
 
 use crate::request::{Param, Params};
 
@@ -40,6 +48,9 @@ pub struct JournalEntry {
     pub rule: Option<String>,
     /// The network fault the answer was broken with, if any.
     pub fault: Option<String>,
+    /// Microseconds (real time) from the request's arrival to its answer: routing, a long
+    /// poll's wait and the scenario's delay.
+    pub latency_us: u64,
 }
 
 /// The longest parameter value kept whole, in bytes; a longer one is cut there and marked.
@@ -143,6 +154,38 @@ pub struct Journal {
     /// The last number taken.
     last_seq: AtomicU64,
     inner: Mutex<Inner>,
+    /// Each recorded entry as JSON, to the live subscribers.
+    live: broadcast::Sender<Bytes>,
+    /// How many live subscribers are open: read on every request, so an atomic.
+    subscribers: Arc<AtomicUsize>,
+    /// How many live subscribers may be open at once.
+    max_subscribers: usize,
+}
+
+/// A live feed of the journal ([`Journal::subscribe`]); dropping it frees its place.
+#[derive(Debug)]
+pub struct Subscription {
+    entries: broadcast::Receiver<Bytes>,
+    subscribers: Arc<AtomicUsize>,
+}
+
+impl Subscription {
+    /// The next entry as JSON, waiting for it; `Lagged(n)` when `n` were skipped because
+    /// this reader fell more than the backlog behind.
+    pub async fn recv(&mut self) -> Result<Bytes, RecvError> {
+        self.entries.recv().await
+    }
+
+    /// The next entry as JSON, if one is waiting.
+    pub fn try_recv(&mut self) -> Result<Bytes, TryRecvError> {
+        self.entries.try_recv()
+    }
+}
+
+impl Drop for Subscription {
+    fn drop(&mut self) {
+        self.subscribers.fetch_sub(1, Ordering::Release);
+    }
 }
 
 #[derive(Debug, Default)]
@@ -155,14 +198,44 @@ struct Inner {
 
 impl Journal {
     /// A journal that keeps at most `capacity` entries and about `byte_budget` bytes of
-    /// them.
+    /// them, and takes no live subscriber.
     pub fn new(capacity: usize, byte_budget: usize) -> Journal {
+        Journal::with_live(capacity, byte_budget, 0, 1)
+    }
+
+    /// A journal as [`Journal::new`] that also publishes its entries to at most
+    /// `max_subscribers` live subscribers at once, each at most `backlog` entries behind.
+    pub fn with_live(
+        capacity: usize,
+        byte_budget: usize,
+        max_subscribers: usize,
+        backlog: usize,
+    ) -> Journal {
+        // A broadcast channel needs room for one entry at least.
+        let (live, _) = broadcast::channel(backlog.max(1));
         Journal {
             capacity,
             byte_budget,
             last_seq: AtomicU64::new(0),
             inner: Mutex::default(),
+            live,
+            subscribers: Arc::default(),
+            max_subscribers,
         }
+    }
+
+    /// A live feed of the entries recorded from now on, each as the JSON that
+    /// `GET /__mock/journal` shows it; `None` when `max_subscribers` are already open.
+    pub fn subscribe(&self) -> Option<Subscription> {
+        let open = self.subscribers.fetch_add(1, Ordering::AcqRel);
+        if open >= self.max_subscribers {
+            self.subscribers.fetch_sub(1, Ordering::Release);
+            return None;
+        }
+        Some(Subscription {
+            entries: self.live.subscribe(),
+            subscribers: Arc::clone(&self.subscribers),
+        })
     }
 
     /// Takes the next sequence number, from 1. Two numbers taken under one lock are in
@@ -175,6 +248,13 @@ impl Journal {
     /// Adds an entry numbered by [`Journal::reserve`], in `seq` order (it is almost always
     /// the newest); drops the oldest ones while over a bound.
     pub(crate) fn record(&self, entry: JournalEntry) {
+        if self.subscribers.load(Ordering::Acquire) > 0 {
+            // Serialised once for every subscriber; a send fails only when the last one
+            // has just left.
+            if let Ok(json) = serde_json::to_vec(&entry) {
+                let _ = self.live.send(Bytes::from(json));
+            }
+        }
         let size = entry.size();
         let mut inner = self.inner.lock().unwrap_or_else(PoisonError::into_inner);
         if self.capacity == 0 || size > self.byte_budget {
@@ -252,6 +332,7 @@ mod tests {
             description: None,
             rule: None,
             fault: None,
+            latency_us: 0,
         }
     }
 
@@ -337,6 +418,32 @@ mod tests {
         assert!(map.keys().all(|k| k.len() < MAX_NAME_LEN + 40));
         assert_eq!(map.len(), MAX_PARAMS + 1);
         assert_eq!(map["…"], "<38 more parameters not journaled>");
+    }
+
+    #[test]
+    fn subscribers_get_each_entry_as_json_up_to_the_cap() {
+        let journal = Journal::with_live(10, usize::MAX, 2, 8);
+        let first = journal.subscribe();
+        let mut second = journal.subscribe().expect("two may subscribe");
+        assert!(journal.subscribe().is_none(), "a third is refused");
+        drop(first);
+        let mut third = journal.subscribe().expect("a slot was freed");
+        journal.record(JournalEntry {
+            seq: journal.reserve(),
+            ..entry("getMe")
+        });
+        for receiver in [&mut second, &mut third] {
+            let json: Value = serde_json::from_slice(&receiver.try_recv().unwrap()).unwrap();
+            assert_eq!(json, serde_json::to_value(&journal.entries()[0]).unwrap());
+        }
+    }
+
+    #[test]
+    fn a_journal_without_live_subscribers_refuses_them() {
+        let journal = Journal::new(10, usize::MAX);
+        assert!(journal.subscribe().is_none());
+        journal.record(entry("getMe"));
+        assert_eq!(journal.entries().len(), 1);
     }
 
     #[test]

@@ -28,7 +28,7 @@
 //!   ([`Mock::handle`]: [`RawRequest`] → envelope).
 //! - `raw_request`: [`RawRequest`], a request as read off the wire; its `Debug` hides the
 //!   token.
-//! - [`reply`]: [`Reply`], a decided answer (status, JSON body, delay, fault).
+//! - [`reply`]: [`Reply`], a decided answer (status, JSON body or a stream, delay, fault).
 //! - [`fault`]: [`Fault`], the ways an answer can be broken on the socket.
 //! - [`request`]: reading the path's token and method and the parameters (query string,
 //!   urlencoded, JSON, multipart).
@@ -41,6 +41,8 @@
 //! - [`control`]: the control API under `/__mock/` (reset, scenario, clock, bots, journal),
 //!   one matchit table; `control_play`: its play-the-user half; [`control_access`]: who may
 //!   use it (loopback, same origin, JSON writes, the control token).
+//! - [`live`]: the journal live as server-sent events; [`console`]: the browser console's
+//!   files, built into the binary (their sources in `crates/bale-mock/console/`).
 //! - [`people`]: playing the users (they write, press buttons, pay); [`world`]: the users
 //!   and group chats every bot shares; [`conversation`]: what one bot sees (messages,
 //!   updates, webhook, pins) with [`inbox`] its update queue; `webhook`: deliveries.
@@ -66,6 +68,7 @@ mod buckets;
 pub mod clock;
 mod compose;
 pub mod config;
+pub mod console;
 pub mod control;
 pub mod control_access;
 mod control_play;
@@ -79,6 +82,7 @@ pub mod fuzzing;
 pub mod inbox;
 mod invoice;
 pub mod journal;
+pub mod live;
 mod manage;
 mod markup;
 pub mod media;

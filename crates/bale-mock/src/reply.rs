@@ -1,10 +1,15 @@
 //! [`Reply`]: what routing decided and the transport must do — an answer (status, JSON body,
-//! `Retry-After`), when to send it, and whether to break it with a [`Fault`].
+//! `Retry-After`), when to send it, and whether to break it with a [`Fault`]. The console's
+//! answers add their own headers, and its live journal a body that is a stream of events.
 
+use std::fmt;
+use std::pin::Pin;
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
 use bale_api::Envelope;
 use bytes::Bytes;
+use futures_util::Stream;
 use serde_json::Value;
 
 use crate::fault::Fault;
@@ -30,6 +35,45 @@ pub struct Reply {
     pub delay: Duration,
     /// How to break the answer, if at all.
     pub fault: Option<Fault>,
+    /// Headers beyond tdlib's (the console's security headers); `None` for the Bot API. A
+    /// reference to a slice, so that a reply stays small: it is moved on every request.
+    pub headers: Option<&'static Headers>,
+    /// A body sent as it comes instead of [`Reply::body`], with no `Content-Length`.
+    pub stream: Option<BodyStream>,
+}
+
+/// Header names and values, added as they are.
+pub type Headers = &'static [(&'static str, &'static str)];
+
+/// A body that is sent piece by piece as it is produced (server-sent events); taken once.
+#[derive(Clone)]
+pub struct BodyStream(Arc<Mutex<Option<PinnedStream>>>);
+
+type PinnedStream = Pin<Box<dyn Stream<Item = Bytes> + Send>>;
+
+impl BodyStream {
+    /// Wraps `stream`; the body ends when it does.
+    pub fn new(stream: impl Stream<Item = Bytes> + Send + 'static) -> BodyStream {
+        BodyStream(Arc::new(Mutex::new(Some(Box::pin(stream)))))
+    }
+
+    /// The stream, the first time it is asked for.
+    pub(crate) fn take(&self) -> Option<PinnedStream> {
+        self.0.lock().unwrap_or_else(PoisonError::into_inner).take()
+    }
+}
+
+impl fmt::Debug for BodyStream {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("BodyStream")
+    }
+}
+
+/// Two replies are equal only if they carry the very same stream.
+impl PartialEq for BodyStream {
+    fn eq(&self, other: &BodyStream) -> bool {
+        Arc::ptr_eq(&self.0, &other.0)
+    }
 }
 
 impl Reply {
@@ -47,6 +91,8 @@ impl Reply {
             retry_after,
             delay: Duration::ZERO,
             fault: None,
+            headers: None,
+            stream: None,
         }
     }
 
@@ -72,6 +118,8 @@ impl Reply {
             retry_after: None,
             delay: Duration::ZERO,
             fault: None,
+            headers: None,
+            stream: None,
         }
     }
 
@@ -84,6 +132,8 @@ impl Reply {
             retry_after: None,
             delay: Duration::ZERO,
             fault: None,
+            headers: None,
+            stream: None,
         }
     }
 
@@ -96,6 +146,8 @@ impl Reply {
             retry_after: None,
             delay: Duration::ZERO,
             fault: None,
+            headers: None,
+            stream: None,
         }
     }
 }

@@ -104,6 +104,9 @@ pub fn to_response(reply: &Reply) -> Response<Full<Bytes>> {
     if let Some(seconds) = reply.retry_after {
         response = response.header(RETRY_AFTER, seconds);
     }
+    for &(name, value) in reply.headers.copied().unwrap_or_default() {
+        response = response.header(name, HeaderValue::from_static(value));
+    }
     response
         .header(CONTENT_LENGTH, reply.body.len())
         .body(Full::new(reply.body.clone()))

@@ -42,7 +42,7 @@ use tokio::time::Instant;
 use bale_api::error::descriptions::LOCAL_RATE_LIMITED;
 
 use crate::fault::Fault;
-use crate::reply::Reply;
+use crate::reply::{BodyStream, Reply};
 use crate::service::to_response;
 
 pub(crate) mod io;
@@ -161,6 +161,9 @@ pub(crate) async fn carry_out(
         connection.sleep(reply.delay).await;
     }
     let Some(fault) = &reply.fault else {
+        if let Some(stream) = reply.stream.as_ref().and_then(BodyStream::take) {
+            return Ok(streamed(&reply, stream));
+        }
         return Ok(to_response(&reply).map(Either::Left));
     };
     tracing::debug!(fault = fault.name(), "carrying out a fault");
@@ -306,6 +309,8 @@ fn malformed_json(reply: &Reply) -> Response<Full<Bytes>> {
         retry_after: None,
         delay: Duration::ZERO,
         fault: None,
+        headers: None,
+        stream: None,
     })
 }
 
@@ -407,6 +412,19 @@ fn drip(
     });
     let body = UnsyncBoxBody::new(StreamBody::new(stream));
     to_response(reply).map(|_| Either::Right(body))
+}
+
+/// The reply's head without a `Content-Length` (hyper then sends the body chunked), and the
+/// stream as its body.
+fn streamed(
+    reply: &Reply,
+    stream: impl futures_util::Stream<Item = Bytes> + Send + 'static,
+) -> Response<ResponseBody> {
+    use futures_util::StreamExt;
+    let mut response = to_response(reply);
+    response.headers_mut().remove(CONTENT_LENGTH);
+    let frames = stream.map(|bytes| Ok::<_, Infallible>(Frame::data(bytes)));
+    response.map(|_| Either::Right(UnsyncBoxBody::new(StreamBody::new(frames))))
 }
 
 /// A dripped body's progress.

@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use bale_api::{ApiError, BotId, Envelope, Secret};
 
-use super::{check_request_line, journal_method, Credentials, Endpoint, Mock, DOWNLOAD};
+use super::{check_request_line, journal_method, micros, Credentials, Endpoint, Mock, DOWNLOAD};
 use crate::journal::JournalEntry;
 use crate::reply::Reply;
 use crate::scenario::UnknownTokens;
@@ -37,6 +37,7 @@ impl Mock {
         file: &str,
         now: Duration,
     ) -> Reply {
+        let started = std::time::Instant::now();
         let credentials = Credentials::read(token);
         let found = check_request_line(request).ok().and_then(|()| {
             let _step = self.step();
@@ -76,6 +77,7 @@ impl Mock {
             description,
             rule: None,
             fault: None,
+            latency_us: micros(started.elapsed()),
         });
         reply
     }

@@ -113,6 +113,11 @@ pub(crate) fn target<'p>(paths: &matchit::Router<Endpoint>, path: &'p str) -> Op
     })
 }
 
+/// Whole microseconds, for the journal.
+pub(crate) fn micros(duration: Duration) -> u64 {
+    u64::try_from(duration.as_micros()).unwrap_or(u64::MAX)
+}
+
 /// What was decided for one request, before it becomes a [`Reply`].
 struct Decision {
     envelope: Envelope<Box<RawValue>>,
@@ -179,7 +184,12 @@ impl Mock {
         let files = Files::new(config.file_limits);
         Arc::new_cyclic(|me| {
             let mock = Mock {
-                journal: Journal::new(config.journal_capacity, config.journal_bytes),
+                journal: Journal::with_live(
+                    config.journal_capacity,
+                    config.journal_bytes,
+                    config.journal_streams,
+                    config.journal_stream_backlog,
+                ),
                 epoch: RwLock::new(()),
                 engine: RwLock::new(Arc::new(engine)),
                 bots,
@@ -236,6 +246,11 @@ impl Mock {
         let mut stopping = self.stopping.subscribe();
         // The sender lives as long as the Mock, which outlives every wait on it.
         let _ = stopping.wait_for(|stopping| *stopping).await;
+    }
+
+    /// Turns true when the server begins to shut down: for streams that outlive a request.
+    pub(crate) fn stopping_signal(&self) -> watch::Receiver<bool> {
+        self.stopping.subscribe()
     }
 
     /// Tells long polls and deliveries that the server is shutting down.
@@ -311,13 +326,20 @@ impl Mock {
                 } else {
                     "http"
                 };
-                if let Err(refused) = self.config.control.check(&request, scheme) {
+                let access = &self.config.control;
+                let checked = if crate::console::is_console(request.uri.path()) {
+                    access.check_page(&request, scheme)
+                } else {
+                    access.check(&request, scheme)
+                };
+                if let Err(refused) = checked {
                     tracing::warn!(peer = ?request.peer, %refused, "control request refused");
                     return control::error(403, refused.to_string());
                 }
                 return control::handle(self, &request).await;
             }
         }
+        let started = std::time::Instant::now();
         let now = self.config.clock.now();
         let path = decode_path(request.uri.path());
         if let Some((token, file)) = download_target(&self.paths, &path) {
@@ -360,6 +382,7 @@ impl Mock {
             description,
             rule: decision.by,
             fault: decision.fault.as_ref().map(|f| f.name().to_owned()),
+            latency_us: micros(started.elapsed() + decision.delay),
         });
         let mut reply = match (&decision.envelope, decision.note) {
             (Envelope::Ok(result), Some(note)) => Reply::described(result, note),

@@ -1,6 +1,6 @@
 //! The control API under `/__mock/`: health, reset, scenario, clock, bots, journal.
 
-use bale_mock::MockServer;
+use bale_mock::{Clock, Config, MockServer};
 use serde_json::{json, Value};
 
 use crate::support::{call, TOKEN};
@@ -80,14 +80,15 @@ async fn huge_advances_stop_the_clock_at_its_end_and_never_turn_it_back() {
 
 #[tokio::test]
 async fn bots_are_listed_by_id_never_by_token() {
-    let server = MockServer::start();
+    // A still clock: the time left of the lock-out is exact.
+    let server = MockServer::start_with(Config::default().clock(Clock::manual()));
     call(&server, TOKEN, "logOut").await.result();
     let bots = get(&server, "bots").await;
     assert_eq!(
         bots["bots"],
         json!([{"bot_id": 123456789, "access": "active", "instance": "logged-out",
-                "launched_at_ms": null, "until_ms": 600_000, "pending_updates": 0,
-                "webhook": false, "polling": false}])
+                "launched_at_ms": null, "until_ms": 600_000, "left_ms": 600_000,
+                "pending_updates": 0, "webhook": false, "polling": false}])
     );
     assert_eq!(
         get(&server, "bots/123456789").await["bot"]["instance"],

@@ -5,6 +5,7 @@ mod access;
 mod atomic;
 mod bounds;
 mod concurrency;
+mod console;
 mod control;
 mod conversations;
 mod errors;
