@@ -29,6 +29,11 @@ const BOT = 5_100_000_001;
 const LOCKED_BOT = 5_100_000_002;
 const USER = 7_001;
 const QUESTION = 'Do you like bale-mock?';
+// A 96×48 PNG of horizontal bands, what the bot sends for /photo.
+const PHOTO = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAAGAAAAAwCAIAAABhdOiYAAAA80lEQVR42u3CAUYDAACF4XeciIiIiIiIiIiIiIiIiFSmMpWpTGUqU5nKVKYylSRJkl+SJJ2nG7wTvM+nlnnSVOsiaaqtQJpqXyJNdayQpjqLpKmuVdJU9zppqqdEmurdIE31bZGm+sukqYFt0tTgLmlqqEKaGt4jTY0ckKZGq6SpsUPS1PgxaWqiRpqaPCFNTZ2RpqbrpKmZc9LU7CVpaq5Bmlq4Ik0VbkhTy03SVPGWNLV2T5oqPZCmNh9JU+Un0tTOM2mq8kKa2n8lTVXfSFNH76SpGqSp0w/SVP2TNHXxRZpqfJOmrn9IU81f0tTdH2n+A4NqlPDuVynJAAAAAElFTkSuQmCC',
+  'base64',
+);
 
 /** Starts `bale-mock serve` with `args`: its URL (stdout) and the console's (stderr). */
 async function serve(args) {
@@ -90,6 +95,9 @@ function realBot(baseApiUrl) {
     baseApiUrl,
   });
   bot.on('message', async (msg) => {
+    if (msg.text === '/photo') {
+      await bot.sendPhoto(msg.chat.id, PHOTO, { caption: 'A photo' }, { filename: 'bands.png', contentType: 'image/png' });
+    }
     if (msg.text === '/start') {
       await bot.sendMessage(msg.chat.id, QUESTION, {
         reply_markup: { inline_keyboard: [[{ text: 'Yes', callback_data: 'yes' }, { text: 'No', callback_data: 'no' }]] },
@@ -152,6 +160,15 @@ test('the console shows a real bot live, chats with it, and moves the clock', { 
     await page.locator('#journal-rows tr', { hasText: 'editMessageText' }).first().waitFor(TIMEOUT);
   });
 
+  await t.test('a photo the bot sends is shown as the image', async () => {
+    await page.fill('#compose-text', '/photo');
+    await page.keyboard.press('Enter');
+    const image = page.locator('.bubble.from-bot img.photo');
+    await image.waitFor(TIMEOUT);
+    await page.waitForFunction(() => document.querySelector('.bubble.from-bot img.photo')?.naturalWidth > 0, null, TIMEOUT);
+    assert.deepEqual(await image.evaluate((img) => [img.naturalWidth, img.naturalHeight]), [96, 48]);
+  });
+
   await t.test('a journal row opens the whole entry', async () => {
     await page.locator('#journal-rows tr', { hasText: 'sendMessage' }).first().locator('button').click();
     const dialog = page.locator('#entry-dialog');
@@ -181,10 +198,12 @@ test('the console shows a real bot live, chats with it, and moves the clock', { 
     await page.selectOption('#filter-status', '');
   });
 
-  // The screenshot shows a keyboard too: a second /start, answered with a fresh one.
+  // The screenshot shows a keyboard too: a second /start, answered with a fresh one. The
+  // reader is at the newest message (the clicks above scrolled the list), so it stays in view.
+  await page.locator('#messages').evaluate((list) => { list.scrollTop = list.scrollHeight; });
   await page.fill('#compose-text', '/start');
   await page.getByRole('button', { name: 'Send', exact: true }).click();
-  await page.locator('.bubble.from-bot .keyboard').waitFor(TIMEOUT);
+  await page.locator('#messages .bubble').last().locator('.keyboard').waitFor(TIMEOUT);
   await page.locator('#journal-rows tr', { hasText: 'sendMessage' }).nth(1).waitFor(TIMEOUT);
   await page.evaluate(() => document.activeElement.blur());
   await page.screenshot({ path: SCREENSHOT });

@@ -49,6 +49,13 @@ export async function call(method, path, body) {
 }
 
 export const get = (path) => call('GET', path);
+
+/** The bytes at `path` (a file the bot has) as a Blob of `type`, or a ControlError. */
+export async function blob(path, type) {
+  const response = await fetch(`/__mock${path}`, { headers: headers(false) });
+  if (!response.ok) throw new ControlError(response.status, 'the file is not available');
+  return new Blob([await response.arrayBuffer()], { type });
+}
 export const post = (path, body = {}) => call('POST', path, body);
 
 /**

@@ -3,7 +3,7 @@
 // messages and button presses go through the play-the-user control API; the bot's replies
 // appear when the journal shows the bot sending them.
 
-import { get, post } from './api.js';
+import { blob, get, post } from './api.js';
 
 const $ = (id) => document.getElementById(id);
 let bot = null;
@@ -124,6 +124,69 @@ function time(unix) {
   return new Date(unix * 1000).toISOString().slice(11, 16);
 }
 
+// Object URLs of the files shown, by file_id; the oldest are let go past the cap, so a long
+// session does not keep every file in memory.
+const FILES_KEPT = 100;
+const fileUrls = new Map();
+
+/** An object URL of the bot's file, fetched once (the transcript is drawn again often). */
+function fileUrl(fileId, type) {
+  if (!fileUrls.has(fileId)) {
+    const url = blob(`/bots/${bot}/files/${encodeURIComponent(fileId)}`, type).then((b) =>
+      URL.createObjectURL(b),
+    );
+    url.catch(() => fileUrls.delete(fileId));
+    fileUrls.set(fileId, url);
+    if (fileUrls.size > FILES_KEPT) {
+      const [oldest, gone] = fileUrls.entries().next().value;
+      fileUrls.delete(oldest);
+      gone.then(URL.revokeObjectURL, () => {});
+    }
+  }
+  return fileUrls.get(fileId);
+}
+
+/** A photo as the image itself, its room kept from the start (so the list does not grow
+ * under the reader when the bytes arrive); its size in words if they never do. */
+function photo(size) {
+  const figure = document.createElement('p');
+  const img = document.createElement('img');
+  img.alt = `photo ${size.width}×${size.height}`;
+  img.className = 'photo';
+  img.width = size.width;
+  img.height = size.height;
+  figure.append(img);
+  fileUrl(size.file_id, 'image/jpeg').then(
+    (url) => {
+      img.src = url;
+    },
+    () => figure.replaceChildren(text('span', `[photo ${size.width}×${size.height}]`, 'media')),
+  );
+  return figure;
+}
+
+/** A document as a link that saves it under its name. */
+function documentLink(doc) {
+  const bytes = doc.file_size ? `, ${doc.file_size} bytes` : '';
+  const line = text('p', '', 'media');
+  const link = text('a', `${doc.file_name || 'document'}${bytes}`);
+  link.href = '#';
+  link.download = doc.file_name || 'document';
+  link.addEventListener('click', async (event) => {
+    if (link.dataset.ready) return;
+    event.preventDefault();
+    try {
+      link.href = await fileUrl(doc.file_id, doc.mime_type || 'application/octet-stream');
+      link.dataset.ready = '1';
+      link.click();
+    } catch (error) {
+      $('chat-message').textContent = error.message;
+    }
+  });
+  line.append('[document ', link, ']');
+  return line;
+}
+
 /** One message as a bubble: the bot's on the left, the user's on the right. */
 function bubble(stored) {
   const m = stored.message;
@@ -136,14 +199,8 @@ function bubble(stored) {
     const quoted = m.reply_to_message.text || m.reply_to_message.caption || 'a message';
     li.append(text('blockquote', quoted));
   }
-  if (m.photo) {
-    const biggest = m.photo[m.photo.length - 1];
-    li.append(text('p', `[photo ${biggest.width}×${biggest.height}]`, 'media'));
-  }
-  if (m.document) {
-    const size = m.document.file_size ? `, ${m.document.file_size} bytes` : '';
-    li.append(text('p', `[document ${m.document.file_name || 'file'}${size}]`, 'media'));
-  }
+  if (m.photo) li.append(photo(m.photo[m.photo.length - 1]));
+  if (m.document) li.append(documentLink(m.document));
   const body = m.text ?? m.caption;
   if (body) li.append(text('p', body, 'text'));
   else if (!m.photo && !m.document) li.append(text('p', '[a message of another kind]', 'media'));

@@ -17,7 +17,7 @@ use crate::reply::{Headers, Reply};
 const HEADERS: Headers = &[
     (
         "content-security-policy",
-        "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; \
+        "default-src 'self'; img-src 'self' data: blob:; object-src 'none'; base-uri 'none'; \
          form-action 'none'; frame-ancestors 'none'",
     ),
     ("x-content-type-options", "nosniff"),

@@ -11,6 +11,7 @@
 //! | `POST /__mock/clock/advance` | moves it by `{"seconds":N}` (or `?seconds=N`) |
 //! | `GET /__mock/bots`, `GET /__mock/bots/<id>` | bot states (with `left_ms` of a lock-out) |
 //! | `GET /__mock/bots/<id>/chats` | the chats the bot has, each with its message count |
+//! | `GET /__mock/bots/<id>/files/<file_id or file_path>` | the bytes of a file the bot has (what the console shows), as a download |
 //! | `GET /__mock/journal?bot=&method=&limit=` | the journal, filtered, newest last |
 //! | `DELETE /__mock/journal` | empties it |
 //! | `GET /__mock/journal/events` | the journal live, as server-sent events ([`crate::live`]) |
@@ -38,6 +39,7 @@ enum Route {
     Bots,
     Bot,
     BotChats,
+    BotFile,
     Journal,
     JournalEvents,
     Console,
@@ -53,6 +55,7 @@ impl Route {
             | Route::Bots
             | Route::Bot
             | Route::BotChats
+            | Route::BotFile
             | Route::JournalEvents
             | Route::Console
             | Route::ConsoleFile => &["GET"],
@@ -63,6 +66,13 @@ impl Route {
         }
     }
 }
+
+/// A file's bytes are the user's, not the console's: never run, rendered in place or framed.
+const FILE_HEADERS: crate::reply::Headers = &[
+    ("content-security-policy", "default-src 'none'; sandbox"),
+    ("content-disposition", "attachment"),
+    ("x-content-type-options", "nosniff"),
+];
 
 fn routes() -> &'static matchit::Router<Route> {
     static ROUTES: OnceLock<matchit::Router<Route>> = OnceLock::new();
@@ -77,6 +87,7 @@ fn routes() -> &'static matchit::Router<Route> {
             ("/bots", Route::Bots),
             ("/bots/{bot}", Route::Bot),
             ("/bots/{bot}/chats", Route::BotChats),
+            ("/bots/{bot}/files/{file}", Route::BotFile),
             ("/journal", Route::Journal),
             ("/journal/events", Route::JournalEvents),
             ("/console", Route::Console),
@@ -179,6 +190,17 @@ pub async fn handle(mock: &Mock, request: &RawRequest) -> Reply {
             match chats {
                 Some(chats) => ok(json!({"ok": true, "chats": chats})),
                 None => error(404, "no such bot: the server has not seen it"),
+            }
+        }
+        (Route::BotFile, _) => {
+            let id = matched.params.get("bot").and_then(|id| id.parse().ok());
+            let file = matched.params.get("file").unwrap_or_default();
+            match id.and_then(|id| mock.files().download(id, file)) {
+                Some((_, bytes)) => Reply {
+                    headers: Some(&FILE_HEADERS),
+                    ..Reply::file(bytes)
+                },
+                None => error(404, "no such file: the bot has no file by that id or path"),
             }
         }
         (Route::Journal, "GET") => journal(mock, &query),

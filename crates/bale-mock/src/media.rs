@@ -1,16 +1,32 @@
 //! A kept file as the objects a message carries (`photo`, `document`, `audio`, …), and the
 //! MIME type a file is given.
 //!
-//! The mock decodes no media: a photo's size is what the sender said (a user's photo) or
-//! [`INVENTED_PHOTO_SIZE`] (a bot's), durations and video sizes are what the bot passed.
+//! The mock decodes no media: a photo's size is read from its header (PNG, JPEG, GIF, WebP,
+//! …) or is [`INVENTED_PHOTO_SIZE`] when the header is not an image's; durations and video
+//! sizes are what the bot passed.
 
 use bale_api::{Animation, Audio, Document, PhotoSize, Sticker, Video, Voice};
 
 use crate::files::FileInfo;
 
-/// The width and height every photo a bot uploads is said to have: the mock cannot decode
-/// images (a documented divergence).
+/// The width and height of a photo whose bytes are not an image the mock recognises (a
+/// documented divergence: the real server refuses such a photo).
 pub const INVENTED_PHOTO_SIZE: (u32, u32) = (1280, 720);
+
+/// A photo's width and height, from its header alone (no decoding), or
+/// [`INVENTED_PHOTO_SIZE`].
+pub fn photo_size(bytes: &[u8]) -> (u32, u32) {
+    imagesize::blob_size(bytes)
+        .ok()
+        .and_then(|size| {
+            Some((
+                u32::try_from(size.width).ok()?,
+                u32::try_from(size.height).ok()?,
+            ))
+        })
+        .filter(|&(width, height)| width > 0 && height > 0)
+        .unwrap_or(INVENTED_PHOTO_SIZE)
+}
 
 fn size(file: &FileInfo) -> Option<u64> {
     u64::try_from(file.size).ok().filter(|size| *size > 0)
@@ -180,5 +196,17 @@ mod tests {
             mime_type("a.txt", Some("multipart/form-data")).as_deref(),
             Some("text/plain")
         );
+    }
+
+    #[test]
+    fn a_photos_size_comes_from_its_header() {
+        // A PNG's signature and IHDR chunk (96 × 48) are all the header there is to read.
+        let mut png = b"\x89PNG\r\n\x1a\n\0\0\0\x0dIHDR".to_vec();
+        png.extend_from_slice(&96u32.to_be_bytes());
+        png.extend_from_slice(&48u32.to_be_bytes());
+        png.extend_from_slice(&[8, 2, 0, 0, 0]);
+        assert_eq!(photo_size(&png), (96, 48));
+        assert_eq!(photo_size(b"not an image"), INVENTED_PHOTO_SIZE);
+        assert_eq!(photo_size(b""), INVENTED_PHOTO_SIZE);
     }
 }

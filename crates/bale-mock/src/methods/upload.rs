@@ -93,7 +93,7 @@ pub(super) fn keep(
 /// Keeps an upload in the store for this bot, as `kind`.
 pub(super) fn store(call: &Call<'_>, upload: &Upload, kind: FileKind) -> FileInfo {
     let dimensions = if kind == FileKind::Photo {
-        media::INVENTED_PHOTO_SIZE
+        media::photo_size(&upload.bytes)
     } else {
         (0, 0)
     };

@@ -142,8 +142,8 @@ pub struct UserDocument {
     pub content_base64: String,
 }
 
-/// A photo a user sends. The mock decodes no image: its size is what the test says, or
-/// the invented [`crate::media::INVENTED_PHOTO_SIZE`].
+/// A photo a user sends: its size is what the test says, else what the image's header says
+/// ([`crate::media::photo_size`]).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct UserPhoto {
@@ -190,13 +190,14 @@ impl UserMessage {
                 Ok(Content::File(file, self.caption.clone()))
             }
             (None, None, Some(photo)) => {
-                let (width, height) = media::INVENTED_PHOTO_SIZE;
+                let bytes = decode(&photo.content_base64)?;
+                let (width, height) = media::photo_size(&bytes);
                 let file = NewFile {
                     kind: FileKind::Photo,
                     file_name: None,
                     mime_type: None,
                     dimensions: (photo.width.unwrap_or(width), photo.height.unwrap_or(height)),
-                    bytes: decode(&photo.content_base64)?.into(),
+                    bytes: bytes.into(),
                 };
                 Ok(Content::File(file, self.caption.clone()))
             }

@@ -903,3 +903,44 @@ async fn media_messages_are_copied_forwarded_and_recaptioned_with_their_files() 
         )
     );
 }
+
+#[tokio::test]
+async fn the_control_api_gives_a_bots_file_to_the_console_and_no_other_bots() {
+    let server = MockServer::start();
+    started(&server, BOT).await;
+    started(&server, OTHER_BOT).await;
+    let content = b"<script>alert(1)</script> shown by the console, never run";
+    let sent = send_document(&server, TOKEN, "page.html", content).await;
+    let id = file_id(&sent.result()["document"]);
+    let client = reqwest::Client::new();
+    let fetch = |bot: i64, file: String| {
+        let url = format!("{}/__mock/bots/{bot}/files/{file}", server.uri());
+        client.get(url).send()
+    };
+    let response = fetch(BOT, id.clone()).await.unwrap();
+    assert_eq!(response.status(), 200);
+    let header = |name: &str| response.headers()[name].to_str().unwrap().to_owned();
+    assert_eq!(header("content-disposition"), "attachment");
+    assert_eq!(header("x-content-type-options"), "nosniff");
+    assert_eq!(
+        header("content-security-policy"),
+        "default-src 'none'; sandbox"
+    );
+    assert_eq!(response.bytes().await.unwrap().as_ref(), content);
+    for (bot, file) in [(OTHER_BOT, id), (BOT, "nope".to_owned())] {
+        let response = fetch(bot, file).await.unwrap();
+        assert_eq!(response.status(), 404);
+        let body: Value = response.json().await.unwrap();
+        assert_eq!(
+            body["description"],
+            "no such file: the bot has no file by that id or path"
+        );
+    }
+    // Not a Bot API request: the journal does not show it.
+    let methods: Vec<String> = server
+        .received_requests()
+        .iter()
+        .map(|entry| entry.method.clone())
+        .collect();
+    assert_eq!(methods, ["sendDocument"], "{methods:?}");
+}
