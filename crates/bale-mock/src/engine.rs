@@ -9,7 +9,7 @@ use std::sync::{Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
 use bale_api::token::parse_bot_id;
-use bale_api::{BotId, Secret};
+use bale_api::{BotId, Method, Secret};
 use rand_core::{RngCore, SeedableRng};
 use rand_xoshiro::SplitMix64;
 
@@ -26,14 +26,17 @@ pub struct Engine {
     buckets: Mutex<Buckets>,
 }
 
-/// Which rules can match a request of a given bot, so that a request is checked against
-/// those alone — a scenario of a thousand rules for other bots costs a lookup, not a scan.
+/// Which rules can match a request of a given bot and method, so that a request is checked
+/// against those alone — a scenario of a thousand rules for other bots or other methods
+/// costs a few lookups, not a scan.
 #[derive(Debug, Default)]
 struct RuleIndex {
-    /// Rules that name a bot (by `bot`, or by a `token` whose bot id is readable).
-    by_bot: HashMap<BotId, Vec<usize>>,
-    /// Rules that can match any bot.
-    any_bot: Vec<usize>,
+    /// Rule numbers in file order, by the bot a rule names (by `bot`, or by a `token` whose
+    /// bot id is readable; `None`: any bot) and the method (`None`: any method). A rule of
+    /// several methods is under each of them.
+    lists: HashMap<(Option<BotId>, Option<Method>), Vec<usize>, foldhash::fast::RandomState>,
+    /// Whether any rule names a method: only then is the request's method looked up.
+    by_method: bool,
 }
 
 impl RuleIndex {
@@ -45,32 +48,54 @@ impl RuleIndex {
                 .token
                 .as_ref()
                 .and_then(|t| parse_bot_id(t.expose()).ok());
-            match rule.when.bot.or(token_bot) {
-                Some(bot) => index.by_bot.entry(bot).or_default().push(i),
-                None => index.any_bot.push(i),
+            let bot = rule.when.bot.or(token_bot);
+            // Validation keeps only catalogue names; one that were not would be checked
+            // against every request, which is never wrong.
+            let methods: Option<Vec<Method>> = rule
+                .when
+                .methods
+                .iter()
+                .map(|m| Method::from_name(m))
+                .collect();
+            match methods {
+                Some(methods) if !methods.is_empty() => {
+                    index.by_method = true;
+                    for method in methods {
+                        let list = index.lists.entry((bot, Some(method))).or_default();
+                        // A method named twice in one rule lists the rule once.
+                        if list.last() != Some(&i) {
+                            list.push(i);
+                        }
+                    }
+                }
+                _ => index.lists.entry((bot, None)).or_default().push(i),
             }
         }
         index
     }
 
-    /// The rules that can match a request of `bot`, in file order.
-    fn candidates(&self, bot: Option<BotId>) -> impl Iterator<Item = usize> + '_ {
-        let named: &[usize] = bot
-            .and_then(|bot| self.by_bot.get(&bot))
-            .map_or(&[], Vec::as_slice);
-        merge_sorted(named, &self.any_bot)
+    /// The lists of the rules that can match a request of `bot` calling `method`: each in
+    /// file order, no rule in two of them.
+    fn candidates(&self, bot: Option<BotId>, method: &str) -> [&[usize]; 4] {
+        let method = self.by_method.then(|| Method::from_name(method)).flatten();
+        let list = |bot: Option<BotId>, method: Option<Method>| -> &[usize] {
+            self.lists.get(&(bot, method)).map_or(&[], Vec::as_slice)
+        };
+        let named = |method: Option<Method>| match bot {
+            Some(_) => list(bot, method),
+            None => &[],
+        };
+        let method_list = |bot: Option<BotId>| match method {
+            Some(_) => list(bot, method),
+            None => &[],
+        };
+        [
+            method_list(None),
+            list(None, None),
+            if bot.is_some() { method_list(bot) } else { &[] },
+            named(None),
+        ]
     }
-}
-
-/// Two ascending lists merged into one ascending sequence.
-fn merge_sorted<'a>(a: &'a [usize], b: &'a [usize]) -> impl Iterator<Item = usize> + 'a {
-    let (mut a, mut b) = (a.iter().peekable(), b.iter().peekable());
-    std::iter::from_fn(move || match (a.peek(), b.peek()) {
-        (Some(x), Some(y)) if x <= y => a.next().copied(),
-        (Some(_), Some(_)) | (None, Some(_)) => b.next().copied(),
-        (Some(_), None) => a.next().copied(),
-        (None, None) => None,
-    })
 }
 
 #[derive(Debug)]
@@ -157,14 +182,19 @@ impl Engine {
         }
         // What never changes is checked before the lock, so concurrent requests share it
         // only for the counters of rules that can apply.
-        let matching: Vec<usize> = self
-            .index
-            .candidates(request.bot)
-            .filter(|&i| request_matches(&self.scenario.rules[i], &request))
-            .collect();
+        let mut matching: Vec<usize> = Vec::new();
+        for list in self.index.candidates(request.bot, request.method) {
+            matching.extend(
+                list.iter()
+                    .copied()
+                    .filter(|&i| request_matches(&self.scenario.rules[i], &request)),
+            );
+        }
         if matching.is_empty() {
             return None;
         }
+        // The first rule in file order that applies wins.
+        matching.sort_unstable();
         let mut counters = lock(&self.rules);
         for i in matching {
             let rule = &self.scenario.rules[i];
@@ -384,10 +414,53 @@ mod tests {
             fired(&engine, "getMe", 0).as_deref(),
             Some("bot 1 by token")
         );
-        assert_eq!(
-            merge_sorted(&[0, 3, 4], &[1, 2, 5]).collect::<Vec<_>>(),
-            [0, 1, 2, 3, 4, 5]
+    }
+
+    #[test]
+    fn the_index_keeps_file_order_across_bots_and_methods() {
+        let engine = engine(
+            r#"
+            [[rule]]
+            name = "bot 1 getMe"
+            when = { bot = 1, method = "getMe", calls = 3 }
+            then = { delay = 0 }
+
+            [[rule]]
+            name = "anyone's sendMessage or getMe"
+            when = { method = ["sendMessage", "getMe"] }
+            then = { delay = 0 }
+
+            [[rule]]
+            name = "bot 1, anything"
+            when = { bot = 1 }
+            then = { delay = 0 }
+
+            [[rule]]
+            name = "anyone, anything"
+            when = { probability = 1.0 }
+            then = { delay = 0 }
+            "#,
         );
+        assert_eq!(
+            fired(&engine, "getme", 0).as_deref(),
+            Some("anyone's sendMessage or getMe")
+        );
+        assert_eq!(
+            fired(&engine, "close", 0).as_deref(),
+            Some("bot 1, anything")
+        );
+        assert_eq!(
+            fired(&engine, "noSuchMethod", 0).as_deref(),
+            Some("bot 1, anything")
+        );
+        // The third getMe of bot 1 goes to the first rule.
+        fired(&engine, "getMe", 0);
+        assert_eq!(fired(&engine, "getMe", 0).as_deref(), Some("bot 1 getMe"));
+        let other = Params::default();
+        let mut request = request(&other, "close", 0);
+        request.bot = Some(2);
+        let hit = engine.match_rules(request).map(|hit| hit.rule.name.clone());
+        assert_eq!(hit.as_deref(), Some("anyone, anything"));
     }
 
     #[test]

@@ -43,7 +43,7 @@ use bale_api::error::descriptions::LOCAL_RATE_LIMITED;
 
 use crate::fault::Fault;
 use crate::reply::Reply;
-use crate::service::to_response;
+use crate::service::{to_response, with_content_length};
 
 pub(crate) mod io;
 #[cfg(test)]
@@ -406,7 +406,8 @@ fn drip(
         Some((Ok::<_, Infallible>(Frame::data(chunk)), drip))
     });
     let body = UnsyncBoxBody::new(StreamBody::new(stream));
-    to_response(reply).map(|_| Either::Right(body))
+    let len = reply.body.len();
+    with_content_length(to_response(reply), len).map(|_| Either::Right(body))
 }
 
 /// A dripped body's progress.

@@ -141,22 +141,17 @@ pub(crate) enum Outcome {
     WebhookSet(&'static str, u64),
     /// A long poll to await outside the lock.
     Poll(Poll),
+    /// The whole `{"ok":true,"result":…}` body, serialised before (a bot's cached getMe).
+    Body(bytes::Bytes),
 }
 
 /// A handler's answer.
 pub(crate) type Result = std::result::Result<Outcome, ApiError>;
 
-/// Serialises a result into a buffer sized for a small object, so it does not grow as it
-/// is written. Plain data cannot fail to serialise; `null` stands in if it did.
+/// Serialises a result: serde_json's own output, so it is taken as JSON without being
+/// parsed again. Plain data cannot fail to serialise; `null` stands in if it did.
 pub(crate) fn raw<T: serde::Serialize + ?Sized>(value: &T) -> Box<RawValue> {
-    let mut json = Vec::with_capacity(256);
-    match serde_json::to_writer(&mut json, value) {
-        Ok(()) => String::from_utf8(json)
-            .ok()
-            .and_then(|text| RawValue::from_string(text).ok())
-            .unwrap_or_default(),
-        Err(_) => Box::default(),
-    }
+    serde_json::value::to_raw_value(value).unwrap_or_default()
 }
 
 /// A finished answer.
