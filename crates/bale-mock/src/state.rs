@@ -84,6 +84,8 @@ pub struct Bot {
     /// fixes (the id, the declaration, the dialect), and a scenario load or reset forgets
     /// every bot.
     pub get_me: Option<bytes::Bytes>,
+    /// Its own User, as messages it sends carry it: kept like [`Bot::get_me`].
+    pub me: Option<bale_api::User>,
     /// When it was last used, in the map's own ticks: the least recently used goes first
     /// when the map is full.
     touched: u64,
@@ -214,6 +216,7 @@ impl Bots {
             // Seeded by the bot id, so a bot's update ids are the same in every run.
             conversation: Conversation::new(limits, bot as u64),
             get_me: None,
+            me: None,
             touched: tick,
             declared: false,
         });

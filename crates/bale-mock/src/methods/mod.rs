@@ -111,24 +111,32 @@ pub(crate) struct Call<'a> {
 }
 
 impl Call<'_> {
-    /// The bot's own User, as `getMe` shows it.
+    /// The bot's own User, as `getMe` shows it (kept in the bot's state by the router).
     pub fn me(&self) -> User {
-        let mut user = User::mock_bot(self.bot);
-        if let Some(spec) = self.spec {
-            if let Some(first_name) = &spec.first_name {
-                user.first_name.clone_from(first_name);
-            }
-            if let Some(username) = &spec.username {
-                user.username = Some(username.clone());
-            }
+        match &self.state.me {
+            Some(me) => me.clone(),
+            None => bot_user(self.bot, self.spec),
         }
-        user
     }
 
     /// Unix time now.
     pub fn date(&self) -> i64 {
         self.clock.unix(self.now)
     }
+}
+
+/// The bot's own User: the mock's names for its id, or the scenario's.
+pub(crate) fn bot_user(bot: BotId, spec: Option<&BotSpec>) -> User {
+    let mut user = User::mock_bot(bot);
+    if let Some(spec) = spec {
+        if let Some(first_name) = &spec.first_name {
+            user.first_name.clone_from(first_name);
+        }
+        if let Some(username) = &spec.username {
+            user.username = Some(username.clone());
+        }
+    }
+    user
 }
 
 /// What a handler decided.

@@ -124,8 +124,18 @@ pub(crate) fn route<'p>(paths: &matchit::Router<Endpoint>, path: &'p str) -> Rou
     let Ok(matched) = paths.at(path) else {
         return Routed::NotFound;
     };
-    let token = || Secret::new(matched.params.get("token").unwrap_or_default());
-    let method = || matched.params.get("method").unwrap_or_default();
+    // One pass over the (at most two) parameters rather than a lookup by name for each.
+    let (mut token_text, mut method_text, mut file) = ("", "", "");
+    for (name, value) in matched.params.iter() {
+        match name {
+            "token" => token_text = value,
+            "method" => method_text = value,
+            "file" => file = value,
+            _ => {}
+        }
+    }
+    let token = || Secret::new(token_text);
+    let method = || method_text;
     match matched.value {
         Endpoint::Api => Routed::Api(Target {
             token: token(),
@@ -140,9 +150,7 @@ pub(crate) fn route<'p>(paths: &matchit::Router<Endpoint>, path: &'p str) -> Rou
             method: method(),
         }),
         Endpoint::Control => Routed::Control,
-        Endpoint::Download => {
-            Routed::Download(token(), matched.params.get("file").unwrap_or_default())
-        }
+        Endpoint::Download => Routed::Download(token(), file),
     }
 }
 
@@ -433,7 +441,11 @@ impl Mock {
         let content_type = request
             .headers
             .get(http::header::CONTENT_TYPE)
-            .map(|value| String::from_utf8_lossy(value.as_bytes()));
+            .map(|value| match std::str::from_utf8(value.as_bytes()) {
+                // The usual case, checked word by word.
+                Ok(text) => Cow::Borrowed(text),
+                Err(_) => String::from_utf8_lossy(value.as_bytes()),
+            });
         let body = request.body.clone();
         let params = match parse_params(request.uri.query(), content_type.as_deref(), body).await {
             Ok(params) => params,
@@ -580,6 +592,9 @@ impl Mock {
             }
             let launched_at = admit(&mut state.instance, known, now)?;
             let method = known.ok_or_else(ApiError::method_not_found)?;
+            if state.me.is_none() {
+                state.me = Some(methods::bot_user(bot, spec));
+            }
             let call = Call {
                 bot,
                 spec,
