@@ -121,6 +121,21 @@ pub(crate) enum Routed<'p> {
 
 /// Where the percent-decoded `path` leads.
 pub(crate) fn route<'p>(paths: &matchit::Router<Endpoint>, path: &'p str) -> Routed<'p> {
+    // Nearly every request is `/bot<token>/<method>` with a token: what the table's first
+    // two routes match (a token segment, then any rest, even none), found by hand.
+    if let Some((token, method)) = path.strip_prefix("/bot").and_then(|r| r.split_once('/')) {
+        if !token.is_empty() {
+            return Routed::Api(Target {
+                token: Secret::new(token),
+                method,
+            });
+        }
+    }
+    route_by_table(paths, path)
+}
+
+/// [`route`] by the route table.
+fn route_by_table<'p>(paths: &matchit::Router<Endpoint>, path: &'p str) -> Routed<'p> {
     let Ok(matched) = paths.at(path) else {
         return Routed::NotFound;
     };
@@ -156,7 +171,8 @@ pub(crate) fn route<'p>(paths: &matchit::Router<Endpoint>, path: &'p str) -> Rou
 
 /// What was decided for one request, before it becomes a [`Reply`].
 struct Decision {
-    envelope: Envelope<Box<RawValue>>,
+    /// The answer; `Ok(None)` when [`Decision::body`] holds it whole.
+    envelope: Envelope<Option<Box<RawValue>>>,
     delay: Duration,
     fault: Option<Fault>,
     /// The rule or rate limit that answered.
@@ -168,8 +184,16 @@ struct Decision {
     /// The journal number taken under the bot's lock, when the request reached it.
     seq: Option<u64>,
     /// The answer's whole body, serialised before (a cached getMe): the envelope is then
-    /// `Ok` with a placeholder result.
+    /// `Ok(None)`.
     body: Option<Bytes>,
+}
+
+/// A result as a [`Decision`] holds it.
+fn some(envelope: Envelope<Box<RawValue>>) -> Envelope<Option<Box<RawValue>>> {
+    match envelope {
+        Envelope::Ok(result) => Envelope::Ok(Some(result)),
+        Envelope::Err(error) => Envelope::Err(error),
+    }
 }
 
 /// Work a decision leaves for after the locks.
@@ -203,7 +227,7 @@ impl Decision {
 
     fn answer(envelope: Envelope<Box<RawValue>>) -> Decision {
         Decision {
-            envelope,
+            envelope: some(envelope),
             delay: Duration::ZERO,
             fault: None,
             by: None,
@@ -386,7 +410,7 @@ impl Mock {
             .answer(&request, target.as_ref(), credentials.as_ref(), now)
             .await;
         match decision.then.take() {
-            Some(After::Poll(poll)) => decision.envelope = self.wait(poll).await,
+            Some(After::Poll(poll)) => decision.envelope = some(self.wait(poll).await),
             Some(After::Webhook(bot, generation)) => webhook::start(self, bot, generation),
             None => {}
         }
@@ -416,7 +440,7 @@ impl Mock {
         });
         let mut reply = match (&decision.envelope, decision.note, decision.body) {
             (Envelope::Ok(_), _, Some(body)) => Reply::ok_body(body),
-            (Envelope::Ok(result), Some(note), None) => Reply::described(result, note),
+            (Envelope::Ok(Some(result)), Some(note), None) => Reply::described(result, note),
             _ => Reply::api(&decision.envelope),
         };
         reply.delay = decision.delay;
@@ -507,23 +531,23 @@ impl Mock {
         let (mut note, mut after, mut body) = (None, None, None);
         let mut seq = None;
         let envelope = match self.dispatch(&engine, credentials, method, params, now, &mut seq) {
-            Ok(Outcome::Done(result)) => Envelope::Ok(result),
+            Ok(Outcome::Done(result)) => Envelope::Ok(Some(result)),
             Ok(Outcome::Described(result, description)) => {
                 note = Some(description);
-                Envelope::Ok(result)
+                Envelope::Ok(Some(result))
             }
             Ok(Outcome::WebhookSet(description, generation)) => {
                 note = Some(description);
                 after = credentials.bot.map(|bot| After::Webhook(bot, generation));
-                Envelope::Ok(methods::raw(&true))
+                Envelope::Ok(Some(methods::raw(&true)))
             }
             Ok(Outcome::Poll(poll)) => {
                 after = Some(After::Poll(poll));
-                Envelope::Ok(methods::raw(&[(); 0]))
+                Envelope::Ok(Some(methods::raw(&[(); 0])))
             }
             Ok(Outcome::Body(whole)) => {
                 body = Some(whole);
-                Envelope::Ok(Box::default())
+                Envelope::Ok(None)
             }
             Err(Refusal::Api(error)) => Envelope::Err(error),
             Err(Refusal::RateLimited { limit, error }) => {
@@ -745,6 +769,42 @@ mod tests {
             1,
             "one bot per shard: the other was forgotten"
         );
+    }
+
+    #[test]
+    fn the_api_route_by_hand_is_the_tables() {
+        let paths = paths();
+        let key = |routed: Routed<'_>| match routed {
+            Routed::Api(target) => format!("api {:?} {}", target.token.expose(), target.method),
+            Routed::Download(token, file) => format!("download {:?} {file}", token.expose()),
+            Routed::Control => "control".to_owned(),
+            Routed::NotFound => "not found".to_owned(),
+        };
+        for path in [
+            "/bot1:abc/getMe",
+            "/bot1:abc/",
+            "/bot1:abc//",
+            "/bot1:abc/getMe/x/",
+            "/bot{x}/getMe",
+            "/bot*/getMe",
+            "/bot:/a",
+            "/bot/",
+            "/bot//",
+            "/bot",
+            "/botx",
+            "/bot/getMe",
+            "/bots/1/getMe",
+            "/file/bot1:abc/x",
+            "/__mock/reset",
+            "/",
+            "",
+        ] {
+            assert_eq!(
+                key(route(&paths, path)),
+                key(route_by_table(&paths, path)),
+                "{path}"
+            );
+        }
     }
 
     #[test]
