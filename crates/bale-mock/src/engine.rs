@@ -31,17 +31,37 @@ pub struct Engine {
 /// costs a few lookups, not a scan.
 #[derive(Debug, Default)]
 struct RuleIndex {
-    /// Rule numbers in file order, by the bot a rule names (by `bot`, or by a `token` whose
-    /// bot id is readable; `None`: any bot) and the method (`None`: any method). A rule of
-    /// several methods is under each of them.
-    lists: HashMap<(Option<BotId>, Option<Method>), Vec<usize>, foldhash::fast::RandomState>,
+    /// Rules of any bot and any method, in file order (as every list here).
+    any: Vec<usize>,
+    /// Rules of any bot, by the method they name (at `Method as usize`); a rule of several
+    /// methods is under each.
+    by_method: Vec<Vec<usize>>,
+    /// Rules that name a bot (by `bot`, or by a `token` whose bot id is readable).
+    by_bot: HashMap<BotId, BotRules, foldhash::fast::RandomState>,
     /// Whether any rule names a method: only then is the request's method looked up.
-    by_method: bool,
+    methods: bool,
+}
+
+/// The rules that name one bot: of any method, and by method.
+#[derive(Debug, Default)]
+struct BotRules {
+    any: Vec<usize>,
+    by_method: Vec<(Method, Vec<usize>)>,
+}
+
+/// Appends rule `i` to `list`, once (a method named twice in one rule lists it once).
+fn push_once(list: &mut Vec<usize>, i: usize) {
+    if list.last() != Some(&i) {
+        list.push(i);
+    }
 }
 
 impl RuleIndex {
     fn new(rules: &[Rule]) -> RuleIndex {
-        let mut index = RuleIndex::default();
+        let mut index = RuleIndex {
+            by_method: vec![Vec::new(); Method::ALL.len()],
+            ..RuleIndex::default()
+        };
         for (i, rule) in rules.iter().enumerate() {
             let token_bot = rule
                 .when
@@ -57,18 +77,25 @@ impl RuleIndex {
                 .iter()
                 .map(|m| Method::from_name(m))
                 .collect();
-            match methods {
-                Some(methods) if !methods.is_empty() => {
-                    index.by_method = true;
+            let methods = methods.filter(|methods| !methods.is_empty());
+            index.methods |= methods.is_some();
+            match (bot, methods) {
+                (None, None) => index.any.push(i),
+                (None, Some(methods)) => {
                     for method in methods {
-                        let list = index.lists.entry((bot, Some(method))).or_default();
-                        // A method named twice in one rule lists the rule once.
-                        if list.last() != Some(&i) {
-                            list.push(i);
+                        push_once(&mut index.by_method[method as usize], i);
+                    }
+                }
+                (Some(bot), None) => index.by_bot.entry(bot).or_default().any.push(i),
+                (Some(bot), Some(methods)) => {
+                    let named = index.by_bot.entry(bot).or_default();
+                    for method in methods {
+                        match named.by_method.iter_mut().find(|(m, _)| *m == method) {
+                            Some((_, list)) => push_once(list, i),
+                            None => named.by_method.push((method, vec![i])),
                         }
                     }
                 }
-                _ => index.lists.entry((bot, None)).or_default().push(i),
             }
         }
         index
@@ -77,24 +104,22 @@ impl RuleIndex {
     /// The lists of the rules that can match a request of `bot` calling `method`: each in
     /// file order, no rule in two of them.
     fn candidates(&self, bot: Option<BotId>, method: &str) -> [&[usize]; 4] {
-        let method = self.by_method.then(|| Method::from_name(method)).flatten();
-        let list = |bot: Option<BotId>, method: Option<Method>| -> &[usize] {
-            self.lists.get(&(bot, method)).map_or(&[], Vec::as_slice)
+        let method = self.methods.then(|| Method::from_name(method)).flatten();
+        let any_bot = method.map_or(&[][..], |m| self.by_method[m as usize].as_slice());
+        let named = bot.and_then(|bot| match self.by_bot.is_empty() {
+            true => None,
+            false => self.by_bot.get(&bot),
+        });
+        let (named_any, named_method) = match named {
+            None => (&[][..], &[][..]),
+            Some(named) => {
+                let by_method = method
+                    .and_then(|m| named.by_method.iter().find(|(k, _)| *k == m))
+                    .map_or(&[][..], |(_, list)| list.as_slice());
+                (named.any.as_slice(), by_method)
+            }
         };
-        let named = |method: Option<Method>| match bot {
-            Some(_) => list(bot, method),
-            None => &[],
-        };
-        let method_list = |bot: Option<BotId>| match method {
-            Some(_) => list(bot, method),
-            None => &[],
-        };
-        [
-            method_list(None),
-            list(None, None),
-            if bot.is_some() { method_list(bot) } else { &[] },
-            named(None),
-        ]
+        [any_bot, &self.any, named_any, named_method]
     }
 }
 
