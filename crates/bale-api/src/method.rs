@@ -158,11 +158,25 @@ catalogue! {
 impl Method {
     /// Looks a method up by name, ignoring ASCII case.
     pub fn from_name(name: &str) -> Option<Method> {
-        // Lengths differ more often than letters: compare them first.
-        Method::ALL
+        // Every request looks its method up: only the names of its length are compared.
+        static BY_LEN: std::sync::OnceLock<Vec<Vec<Method>>> = std::sync::OnceLock::new();
+        let by_len = BY_LEN.get_or_init(|| {
+            let longest = Method::ALL
+                .iter()
+                .map(|m| m.name().len())
+                .max()
+                .unwrap_or(0);
+            let mut by_len = vec![Vec::new(); longest + 1];
+            for method in Method::ALL {
+                by_len[method.name().len()].push(*method);
+            }
+            by_len
+        });
+        by_len
+            .get(name.len())?
             .iter()
             .copied()
-            .find(|m| m.name().len() == name.len() && m.name().eq_ignore_ascii_case(name))
+            .find(|m| m.name().eq_ignore_ascii_case(name))
     }
 }
 

@@ -26,8 +26,11 @@ pub fn known<'t>(text: &'t str, token: &str) -> Cow<'t, str> {
         return Cow::Borrowed(text);
     }
     let secret = token.split_once(':').map_or(token, |(_, secret)| secret);
-    let whole = text.contains(token);
-    let part = secret.len() >= MIN_KNOWN_SECRET && text.contains(secret);
+    // A text shorter than what it is searched for cannot hold it: most texts (a method
+    // name, a chat id) are, and a substring search costs more than the comparison.
+    let whole = text.len() >= token.len() && text.contains(token);
+    let part =
+        secret.len() >= MIN_KNOWN_SECRET && text.len() >= secret.len() && text.contains(secret);
     if !whole && !part {
         return Cow::Borrowed(text);
     }

@@ -140,6 +140,9 @@ pub struct CallbackRecord {
 /// Pins a bot keeps per chat; pinning one more unpins the oldest.
 pub const MAX_PINS: usize = 100;
 
+/// The maps' hasher: keyed per map (ids come from requests), and cheaper than SipHash.
+type Keyed = foldhash::fast::RandomState;
+
 /// One bot's view of its conversations.
 #[derive(Debug)]
 pub struct Conversation {
@@ -147,7 +150,7 @@ pub struct Conversation {
     next_message_id: i64,
     /// Boxed: a B-tree leaf holds room for eleven entries, and a message is large, so a
     /// chat of one message would otherwise cost kilobytes.
-    chats: HashMap<ChatId, BTreeMap<i64, Box<Stored>>>,
+    chats: HashMap<ChatId, BTreeMap<i64, Box<Stored>>, Keyed>,
     /// Every kept message in arrival order, for eviction.
     order: VecDeque<(ChatId, i64)>,
     /// Pending updates.
@@ -159,11 +162,11 @@ pub struct Conversation {
     /// When a webhook was last set (server clock): at most one a second.
     pub last_webhook_set: Option<std::time::Duration>,
     webhook_generation: u64,
-    callbacks: HashMap<String, CallbackRecord>,
+    callbacks: HashMap<String, CallbackRecord, Keyed>,
     callback_order: VecDeque<String>,
     /// Pinned messages by chat, oldest first (at most [`MAX_PINS`] a chat): in a basic group
     /// each bot numbers the messages itself, so each keeps its own view of the pins.
-    pins: HashMap<ChatId, Vec<i64>>,
+    pins: HashMap<ChatId, Vec<i64>, Keyed>,
     /// Invoices and pre-checkout queries.
     pub payments: Payments,
     rng: SplitMix64,
@@ -178,16 +181,16 @@ impl Conversation {
         Conversation {
             limits,
             next_message_id: 1,
-            chats: HashMap::new(),
+            chats: HashMap::default(),
             order: VecDeque::new(),
             inbox: Inbox::new(limits.updates),
             webhook: None,
             last_error: None,
             last_webhook_set: None,
             webhook_generation: 0,
-            callbacks: HashMap::new(),
+            callbacks: HashMap::default(),
             callback_order: VecDeque::new(),
-            pins: HashMap::new(),
+            pins: HashMap::default(),
             payments: Payments::new(limits.payments),
             rng: SplitMix64::seed_from_u64(seed),
             activity: watch::Sender::new(0),

@@ -9,7 +9,7 @@ use std::sync::{Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
 use bale_api::token::parse_bot_id;
-use bale_api::{BotId, Secret};
+use bale_api::{BotId, Method, Secret};
 use rand_core::{RngCore, SeedableRng};
 use rand_xoshiro::SplitMix64;
 
@@ -26,51 +26,101 @@ pub struct Engine {
     buckets: Mutex<Buckets>,
 }
 
-/// Which rules can match a request of a given bot, so that a request is checked against
-/// those alone — a scenario of a thousand rules for other bots costs a lookup, not a scan.
+/// Which rules can match a request of a given bot and method, so that a request is checked
+/// against those alone — a scenario of a thousand rules for other bots or other methods
+/// costs a few lookups, not a scan.
 #[derive(Debug, Default)]
 struct RuleIndex {
+    /// Rules of any bot and any method, in file order (as every list here).
+    any: Vec<usize>,
+    /// Rules of any bot, by the method they name (at `Method as usize`); a rule of several
+    /// methods is under each.
+    by_method: Vec<Vec<usize>>,
     /// Rules that name a bot (by `bot`, or by a `token` whose bot id is readable).
-    by_bot: HashMap<BotId, Vec<usize>>,
-    /// Rules that can match any bot.
-    any_bot: Vec<usize>,
+    by_bot: HashMap<BotId, BotRules, foldhash::fast::RandomState>,
+    /// Whether any rule names a method: only then is the request's method looked up.
+    methods: bool,
+}
+
+/// The rules that name one bot: of any method, and by method.
+#[derive(Debug, Default)]
+struct BotRules {
+    any: Vec<usize>,
+    by_method: Vec<(Method, Vec<usize>)>,
+}
+
+/// Appends rule `i` to `list`, once (a method named twice in one rule lists it once).
+fn push_once(list: &mut Vec<usize>, i: usize) {
+    if list.last() != Some(&i) {
+        list.push(i);
+    }
 }
 
 impl RuleIndex {
     fn new(rules: &[Rule]) -> RuleIndex {
-        let mut index = RuleIndex::default();
+        let mut index = RuleIndex {
+            by_method: vec![Vec::new(); Method::ALL.len()],
+            ..RuleIndex::default()
+        };
         for (i, rule) in rules.iter().enumerate() {
             let token_bot = rule
                 .when
                 .token
                 .as_ref()
                 .and_then(|t| parse_bot_id(t.expose()).ok());
-            match rule.when.bot.or(token_bot) {
-                Some(bot) => index.by_bot.entry(bot).or_default().push(i),
-                None => index.any_bot.push(i),
+            let bot = rule.when.bot.or(token_bot);
+            // Validation keeps only catalogue names; one that were not would be checked
+            // against every request, which is never wrong.
+            let methods: Option<Vec<Method>> = rule
+                .when
+                .methods
+                .iter()
+                .map(|m| Method::from_name(m))
+                .collect();
+            let methods = methods.filter(|methods| !methods.is_empty());
+            index.methods |= methods.is_some();
+            match (bot, methods) {
+                (None, None) => index.any.push(i),
+                (None, Some(methods)) => {
+                    for method in methods {
+                        push_once(&mut index.by_method[method as usize], i);
+                    }
+                }
+                (Some(bot), None) => index.by_bot.entry(bot).or_default().any.push(i),
+                (Some(bot), Some(methods)) => {
+                    let named = index.by_bot.entry(bot).or_default();
+                    for method in methods {
+                        match named.by_method.iter_mut().find(|(m, _)| *m == method) {
+                            Some((_, list)) => push_once(list, i),
+                            None => named.by_method.push((method, vec![i])),
+                        }
+                    }
+                }
             }
         }
         index
     }
 
-    /// The rules that can match a request of `bot`, in file order.
-    fn candidates(&self, bot: Option<BotId>) -> impl Iterator<Item = usize> + '_ {
-        let named: &[usize] = bot
-            .and_then(|bot| self.by_bot.get(&bot))
-            .map_or(&[], Vec::as_slice);
-        merge_sorted(named, &self.any_bot)
+    /// The lists of the rules that can match a request of `bot` calling `method`: each in
+    /// file order, no rule in two of them.
+    fn candidates(&self, bot: Option<BotId>, method: &str) -> [&[usize]; 4] {
+        let method = self.methods.then(|| Method::from_name(method)).flatten();
+        let any_bot = method.map_or(&[][..], |m| self.by_method[m as usize].as_slice());
+        let named = bot.and_then(|bot| match self.by_bot.is_empty() {
+            true => None,
+            false => self.by_bot.get(&bot),
+        });
+        let (named_any, named_method) = match named {
+            None => (&[][..], &[][..]),
+            Some(named) => {
+                let by_method = method
+                    .and_then(|m| named.by_method.iter().find(|(k, _)| *k == m))
+                    .map_or(&[][..], |(_, list)| list.as_slice());
+                (named.any.as_slice(), by_method)
+            }
+        };
+        [any_bot, &self.any, named_any, named_method]
     }
-}
-
-/// Two ascending lists merged into one ascending sequence.
-fn merge_sorted<'a>(a: &'a [usize], b: &'a [usize]) -> impl Iterator<Item = usize> + 'a {
-    let (mut a, mut b) = (a.iter().peekable(), b.iter().peekable());
-    std::iter::from_fn(move || match (a.peek(), b.peek()) {
-        (Some(x), Some(y)) if x <= y => a.next().copied(),
-        (Some(_), Some(_)) | (None, Some(_)) => b.next().copied(),
-        (Some(_), None) => a.next().copied(),
-        (None, None) => None,
-    })
 }
 
 #[derive(Debug)]
@@ -157,14 +207,19 @@ impl Engine {
         }
         // What never changes is checked before the lock, so concurrent requests share it
         // only for the counters of rules that can apply.
-        let matching: Vec<usize> = self
-            .index
-            .candidates(request.bot)
-            .filter(|&i| request_matches(&self.scenario.rules[i], &request))
-            .collect();
+        let mut matching: Vec<usize> = Vec::new();
+        for list in self.index.candidates(request.bot, request.method) {
+            matching.extend(
+                list.iter()
+                    .copied()
+                    .filter(|&i| request_matches(&self.scenario.rules[i], &request)),
+            );
+        }
         if matching.is_empty() {
             return None;
         }
+        // The first rule in file order that applies wins.
+        matching.sort_unstable();
         let mut counters = lock(&self.rules);
         for i in matching {
             let rule = &self.scenario.rules[i];
@@ -384,10 +439,53 @@ mod tests {
             fired(&engine, "getMe", 0).as_deref(),
             Some("bot 1 by token")
         );
-        assert_eq!(
-            merge_sorted(&[0, 3, 4], &[1, 2, 5]).collect::<Vec<_>>(),
-            [0, 1, 2, 3, 4, 5]
+    }
+
+    #[test]
+    fn the_index_keeps_file_order_across_bots_and_methods() {
+        let engine = engine(
+            r#"
+            [[rule]]
+            name = "bot 1 getMe"
+            when = { bot = 1, method = "getMe", calls = 3 }
+            then = { delay = 0 }
+
+            [[rule]]
+            name = "anyone's sendMessage or getMe"
+            when = { method = ["sendMessage", "getMe"] }
+            then = { delay = 0 }
+
+            [[rule]]
+            name = "bot 1, anything"
+            when = { bot = 1 }
+            then = { delay = 0 }
+
+            [[rule]]
+            name = "anyone, anything"
+            when = { probability = 1.0 }
+            then = { delay = 0 }
+            "#,
         );
+        assert_eq!(
+            fired(&engine, "getme", 0).as_deref(),
+            Some("anyone's sendMessage or getMe")
+        );
+        assert_eq!(
+            fired(&engine, "close", 0).as_deref(),
+            Some("bot 1, anything")
+        );
+        assert_eq!(
+            fired(&engine, "noSuchMethod", 0).as_deref(),
+            Some("bot 1, anything")
+        );
+        // The third getMe of bot 1 goes to the first rule.
+        fired(&engine, "getMe", 0);
+        assert_eq!(fired(&engine, "getMe", 0).as_deref(), Some("bot 1 getMe"));
+        let other = Params::default();
+        let mut request = request(&other, "close", 0);
+        request.bot = Some(2);
+        let hit = engine.match_rules(request).map(|hit| hit.rule.name.clone());
+        assert_eq!(hit.as_deref(), Some("anyone, anything"));
     }
 
     #[test]

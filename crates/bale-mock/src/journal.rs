@@ -71,19 +71,24 @@ impl JournalEntry {
     /// when a test's expectations fail). Long names and values are truncated visibly, so one
     /// request cannot fill the journal.
     pub(crate) fn params_of(params: Params, token: &str) -> Map<String, Value> {
-        let mut map = Map::new();
+        let pairs = params.into_pairs();
+        let mut map = Map::with_capacity(pairs.len().min(MAX_PARAMS));
         let mut left_out = 0usize;
-        for (key, value) in params.into_pairs() {
+        for (key, value) in pairs {
             let key = truncate(key, MAX_NAME_LEN);
-            if map.contains_key(&key) {
+            let full = map.len() == MAX_PARAMS;
+            // One lookup for the name: kept if new, skipped if seen.
+            let serde_json::map::Entry::Vacant(entry) = map.entry(key) else {
                 continue;
-            }
-            if map.len() == MAX_PARAMS {
+            };
+            if full {
                 left_out += 1;
                 continue;
             }
             let value = match value {
-                Param::Text(_) if SECRET_PARAMS.contains(&key.as_str()) => "<redacted>".to_owned(),
+                Param::Text(_) if SECRET_PARAMS.contains(&entry.key().as_str()) => {
+                    "<redacted>".to_owned()
+                }
                 Param::Text(text) => match redact::known(&text, token) {
                     Cow::Owned(hidden) => hidden,
                     Cow::Borrowed(_) => text,
@@ -94,7 +99,7 @@ impl JournalEntry {
                     format!("<file {file_name}, {} bytes>", upload.bytes.len())
                 }
             };
-            map.insert(key, Value::String(truncate(value, MAX_VALUE_LEN)));
+            entry.insert(Value::String(truncate(value, MAX_VALUE_LEN)));
         }
         if left_out > 0 {
             let note = format!("<{left_out} more parameters not journaled>");

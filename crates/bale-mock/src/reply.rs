@@ -96,6 +96,20 @@ impl Reply {
         }
     }
 
+    /// A success whose whole `{"ok":true,"result":…}` body was serialised before.
+    pub fn ok_body(body: Bytes) -> Reply {
+        Reply {
+            status: 200,
+            body,
+            content_type: JSON,
+            retry_after: None,
+            delay: Duration::ZERO,
+            fault: None,
+            headers: None,
+            stream: None,
+        }
+    }
+
     /// A success with a `description` beside the result
     /// (`{"ok":true,"result":…,"description":…}`, tdlib's key order).
     pub fn described(result: &serde_json::value::RawValue, description: &str) -> Reply {

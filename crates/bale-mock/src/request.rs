@@ -94,7 +94,7 @@ impl Params {
     }
 
     /// Every parameter, in arrival order, by value.
-    pub fn into_pairs(self) -> impl Iterator<Item = (String, Param)> {
+    pub fn into_pairs(self) -> impl ExactSizeIterator<Item = (String, Param)> {
         self.0.into_iter()
     }
 
@@ -173,26 +173,140 @@ fn read_json(body: &[u8], params: &mut Params) -> Result<(), ApiError> {
     if body.iter().all(u8::is_ascii_whitespace) {
         return Ok(());
     }
-    let value: Value = serde_json::from_slice(body)
+    let read = JsonParams { params, seen: None };
+    let mut deserializer = serde_json::Deserializer::from_slice(body);
+    let top = serde::de::DeserializeSeed::deserialize(read, &mut deserializer)
+        .and_then(|top| deserializer.end().map(|()| top))
         .map_err(|e| ApiError::new(400, format!("Bad Request: can't parse JSON: {e}")))?;
-    match value {
-        Value::Object(map) => {
-            for (key, value) in map {
-                let text = match value {
-                    Value::String(text) => text,
-                    other => other.to_string(),
-                };
-                params.push(key, Param::Text(text));
-            }
-            Ok(())
-        }
+    match top {
+        JsonTop::Object => Ok(()),
         // tdlib turns a top-level JSON string into a parameter named `content`.
-        Value::String(text) => {
+        JsonTop::Content(text) => {
             params.push("content", Param::Text(text));
             Ok(())
         }
-        _ => Err(ApiError::new(400, "Bad Request: JSON object expected")),
+        JsonTop::Other => Err(ApiError::new(400, "Bad Request: JSON object expected")),
     }
+}
+
+/// What a JSON body held at its top.
+enum JsonTop {
+    /// An object: its members are parameters now.
+    Object,
+    /// A string.
+    Content(String),
+    /// Anything else.
+    Other,
+}
+
+/// Reads a JSON body's members straight into the parameters, without building the object
+/// first: a string member is its text, any other its JSON text (as `serde_json::Value`
+/// writes it). A name given twice keeps its first place and its last value, as a JSON
+/// object read whole does.
+struct JsonParams<'a> {
+    params: &'a mut Params,
+    /// Where each name is, once the object has more members than a scan should pass.
+    seen: Option<std::collections::HashMap<String, usize, foldhash::fast::RandomState>>,
+}
+
+/// Members of a body found by a scan; past this many, by a map.
+const SCANNED_MEMBERS: usize = 16;
+
+impl<'de> serde::de::DeserializeSeed<'de> for JsonParams<'_> {
+    type Value = JsonTop;
+
+    fn deserialize<D: serde::Deserializer<'de>>(
+        self,
+        deserializer: D,
+    ) -> Result<JsonTop, D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for JsonParams<'_> {
+    type Value = JsonTop;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("any JSON value")
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut self, mut map: A) -> Result<JsonTop, A::Error> {
+        let start = self.params.0.len();
+        while let Some(key) = map.next_key::<String>()? {
+            let text = match map.next_value::<Value>()? {
+                Value::String(text) => text,
+                other => other.to_string(),
+            };
+            let members = &mut self.params.0[start..];
+            let at = match &mut self.seen {
+                Some(seen) => seen.get(&key).copied(),
+                None => members.iter().position(|(name, _)| *name == key),
+            };
+            match at {
+                Some(at) => members[at].1 = Param::Text(text),
+                None => {
+                    if let Some(seen) = &mut self.seen {
+                        seen.insert(key.clone(), members.len());
+                    } else if members.len() == SCANNED_MEMBERS {
+                        let mut seen = std::collections::HashMap::default();
+                        for (i, (name, _)) in members.iter().enumerate() {
+                            seen.insert(name.clone(), i);
+                        }
+                        seen.insert(key.clone(), members.len());
+                        self.seen = Some(seen);
+                    }
+                    self.params.push(key, Param::Text(text));
+                }
+            }
+        }
+        Ok(JsonTop::Object)
+    }
+
+    fn visit_str<E: serde::de::Error>(self, text: &str) -> Result<JsonTop, E> {
+        Ok(JsonTop::Content(text.to_owned()))
+    }
+
+    fn visit_string<E: serde::de::Error>(self, text: String) -> Result<JsonTop, E> {
+        Ok(JsonTop::Content(text))
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<JsonTop, A::Error> {
+        while seq.next_element::<serde::de::IgnoredAny>()?.is_some() {}
+        Ok(JsonTop::Other)
+    }
+
+    fn visit_bool<E: serde::de::Error>(self, _: bool) -> Result<JsonTop, E> {
+        Ok(JsonTop::Other)
+    }
+
+    fn visit_i64<E: serde::de::Error>(self, _: i64) -> Result<JsonTop, E> {
+        Ok(JsonTop::Other)
+    }
+
+    fn visit_u64<E: serde::de::Error>(self, _: u64) -> Result<JsonTop, E> {
+        Ok(JsonTop::Other)
+    }
+
+    fn visit_f64<E: serde::de::Error>(self, _: f64) -> Result<JsonTop, E> {
+        Ok(JsonTop::Other)
+    }
+
+    fn visit_unit<E: serde::de::Error>(self) -> Result<JsonTop, E> {
+        Ok(JsonTop::Other)
+    }
+}
+
+/// The boundary of the content type every client sends,
+/// `multipart/form-data; boundary=<token>` (the type in any case, the boundary a plain
+/// token), without a MIME parser: the same boundary `multer::parse_boundary` reads from it.
+/// Anything else (quotes, more parameters, other spacing) is left to that parser.
+fn simple_boundary(content_type: &str) -> Option<&str> {
+    const PREFIX: &str = "multipart/form-data; boundary=";
+    let head = content_type.get(..PREFIX.len())?;
+    let boundary = &content_type[PREFIX.len()..];
+    let token = |b: u8| b.is_ascii_alphanumeric() || b"'-_.+".contains(&b);
+    (head.eq_ignore_ascii_case(PREFIX) && !boundary.is_empty() && boundary.bytes().all(token))
+        .then_some(boundary)
 }
 
 async fn read_multipart(
@@ -200,7 +314,11 @@ async fn read_multipart(
     body: Bytes,
     params: &mut Params,
 ) -> Result<(), ApiError> {
-    let boundary = multer::parse_boundary(content_type).map_err(|_| {
+    let boundary = simple_boundary(content_type).map_or_else(
+        || multer::parse_boundary(content_type),
+        |boundary| Ok(boundary.to_owned()),
+    );
+    let boundary = boundary.map_err(|_| {
         let text = if content_type.contains("boundary=") {
             "Bad Request: boundary too big or empty"
         } else {
@@ -313,6 +431,79 @@ mod tests {
                 .text("content"),
             Some("x")
         );
+    }
+
+    /// The members are read as `serde_json::Value` reads an object: a name given twice
+    /// keeps its first place and its last value, however many members there are; and the
+    /// errors are serde_json's own.
+    #[tokio::test]
+    async fn json_members_read_like_a_whole_object() {
+        let value_reads = |body: &str| -> Vec<(String, String)> {
+            let Value::Object(map) = serde_json::from_str::<Value>(body).unwrap() else {
+                panic!("not an object: {body}");
+            };
+            map.into_iter()
+                .map(|(key, value)| match value {
+                    Value::String(text) => (key, text),
+                    other => (key, other.to_string()),
+                })
+                .collect()
+        };
+        let many: String = (0..40)
+            .map(|i| format!(r#""k{}": {{ "n" : {i}.50 }}, "#, i % 23))
+            .collect();
+        for body in [
+            r#"{"a":"1","b":2,"a":"3"}"#.to_owned(),
+            r#"{"a":"1","a":[1, 2.0, {"x" : null}],"c":true}"#.to_owned(),
+            format!(r#"{{{many}"last":"x"}}"#),
+        ] {
+            let params = parse(None, "application/json", &body).await;
+            let read: Vec<(String, String)> = params
+                .into_pairs()
+                .map(|(key, value)| match value {
+                    Param::Text(text) => (key, text),
+                    Param::File(_) => panic!("a file from JSON"),
+                })
+                .collect();
+            assert_eq!(read, value_reads(&body), "{body}");
+        }
+        for body in [r#"{"a":1} x"#, r#"{"a":1,}"#, r#"{"a" 1}"#] {
+            let error = parse_params(None, Some("application/json"), Bytes::from(body))
+                .await
+                .unwrap_err();
+            let by_value = serde_json::from_str::<Value>(body).unwrap_err();
+            assert_eq!(
+                error.description,
+                format!("Bad Request: can't parse JSON: {by_value}")
+            );
+        }
+    }
+
+    #[test]
+    fn the_simple_boundary_is_the_one_multer_reads() {
+        for content_type in [
+            "multipart/form-data; boundary=XyZ",
+            "Multipart/Form-Data; boundary=----WebKitFormBoundary7MA4YWxkTrZu0gW",
+            "multipart/form-data; boundary=a.b_c-d+e'f",
+            "MULTIPART/FORM-DATA; BOUNDARY=Caps",
+        ] {
+            assert_eq!(
+                simple_boundary(content_type).map(str::to_owned),
+                multer::parse_boundary(content_type).ok(),
+                "{content_type}"
+            );
+        }
+        // Left to multer.
+        for content_type in [
+            "multipart/form-data; boundary=\"quoted\"",
+            "multipart/form-data;boundary=x",
+            "multipart/form-data; boundary=x; charset=utf-8",
+            "multipart/form-data; boundary=",
+            "multipart/form-data; boundary=a b",
+            "multipart/mixed; boundary=x",
+        ] {
+            assert_eq!(simple_boundary(content_type), None, "{content_type}");
+        }
     }
 
     #[tokio::test]

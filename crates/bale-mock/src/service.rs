@@ -7,7 +7,9 @@ use std::sync::Arc;
 
 use bale_api::{ApiError, Envelope};
 use bytes::Bytes;
-use http::header::{HeaderValue, CONNECTION, CONTENT_LENGTH, CONTENT_TYPE, RETRY_AFTER};
+use http::header::{
+    HeaderName, HeaderValue, CONNECTION, CONTENT_LENGTH, CONTENT_TYPE, RETRY_AFTER,
+};
 use http::{Request, Response, StatusCode};
 use http_body_util::{BodyExt, Either, Full, Limited};
 use hyper::body::Body;
@@ -62,19 +64,24 @@ where
     B::Error: std::error::Error + Send + Sync + 'static,
 {
     let (parts, body) = request.into_parts();
-    let collect = Limited::new(body, MAX_BODY_LEN).collect();
-    let body = match tokio::time::timeout(connection.body_timeout(), collect).await {
-        Ok(Ok(collected)) => collected.to_bytes(),
-        Ok(Err(error)) => {
-            tracing::debug!(%error, "request body not read");
-            let error = ApiError::new(413, "Request Entity Too Large");
-            return Ok(to_response(&Reply::api(&Envelope::<()>::Err(error))).map(Either::Left));
-        }
-        Err(_) => {
-            // A body that stalls would hold a connection slot for ever.
-            tracing::debug!("request body not read in time");
-            let error = ApiError::new(408, "Request Timeout");
-            return Ok(to_response(&Reply::api(&Envelope::<()>::Err(error))).map(Either::Left));
+    // Most requests (a GET, a POST with no body) have nothing to wait for.
+    let body = if body.is_end_stream() {
+        Bytes::new()
+    } else {
+        let collect = Limited::new(body, MAX_BODY_LEN).collect();
+        match tokio::time::timeout(connection.body_timeout(), collect).await {
+            Ok(Ok(collected)) => collected.to_bytes(),
+            Ok(Err(error)) => {
+                tracing::debug!(%error, "request body not read");
+                let error = ApiError::new(413, "Request Entity Too Large");
+                return Ok(to_response(&Reply::api(&Envelope::<()>::Err(error))).map(Either::Left));
+            }
+            Err(_) => {
+                // A body that stalls would hold a connection slot for ever.
+                tracing::debug!("request body not read in time");
+                let error = ApiError::new(408, "Request Timeout");
+                return Ok(to_response(&Reply::api(&Envelope::<()>::Err(error))).map(Either::Left));
+            }
         }
     };
     let reply = router
@@ -93,22 +100,37 @@ where
 
 /// The HTTP response for a reply: tdlib's headers in tdlib's order (`Connection`,
 /// `Content-Type` — JSON, or a download's `application/octet-stream` — `Retry-After` when
-/// positive, `Content-Length`). The reply's delay and
-/// fault are not applied here (they are the transport's).
+/// positive, `Content-Length`). The reply's delay and fault are not applied here (they are
+/// the transport's).
+///
+/// `Content-Length` is not in the map: hyper writes it from the whole body's length, after
+/// every header in the map and in the same title case, so the bytes on the wire are the
+/// same without a header value formatted and looked up for every answer. A body of unknown
+/// length (a dripped one) must add it ([`with_content_length`]).
 pub fn to_response(reply: &Reply) -> Response<Full<Bytes>> {
     let status = StatusCode::from_u16(reply.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-    let mut response = Response::builder()
-        .status(status)
-        .header(CONNECTION, HeaderValue::from_static("keep-alive"))
-        .header(CONTENT_TYPE, HeaderValue::from_static(reply.content_type));
+    let mut response = Response::new(Full::new(reply.body.clone()));
+    *response.status_mut() = status;
+    let headers = response.headers_mut();
+    headers.append(CONNECTION, HeaderValue::from_static("keep-alive"));
+    headers.append(CONTENT_TYPE, HeaderValue::from_static(reply.content_type));
     if let Some(seconds) = reply.retry_after {
-        response = response.header(RETRY_AFTER, seconds);
+        headers.append(RETRY_AFTER, HeaderValue::from(seconds));
     }
     for &(name, value) in reply.headers.copied().unwrap_or_default() {
-        response = response.header(name, HeaderValue::from_static(value));
+        headers.append(
+            HeaderName::from_static(name),
+            HeaderValue::from_static(value),
+        );
     }
     response
-        .header(CONTENT_LENGTH, reply.body.len())
-        .body(Full::new(reply.body.clone()))
-        .unwrap_or_else(|_| Response::new(Full::new(Bytes::new())))
+}
+
+/// `response` with its `Content-Length` in the map, last, as tdlib writes it: for a body
+/// hyper cannot measure.
+pub(crate) fn with_content_length<B>(mut response: Response<B>, len: usize) -> Response<B> {
+    response
+        .headers_mut()
+        .insert(CONTENT_LENGTH, HeaderValue::from(len));
+    response
 }

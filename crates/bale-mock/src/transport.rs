@@ -43,7 +43,7 @@ use bale_api::error::descriptions::LOCAL_RATE_LIMITED;
 
 use crate::fault::Fault;
 use crate::reply::{BodyStream, Reply};
-use crate::service::to_response;
+use crate::service::{to_response, with_content_length};
 
 pub(crate) mod io;
 #[cfg(test)]
@@ -411,18 +411,18 @@ fn drip(
         Some((Ok::<_, Infallible>(Frame::data(chunk)), drip))
     });
     let body = UnsyncBoxBody::new(StreamBody::new(stream));
-    to_response(reply).map(|_| Either::Right(body))
+    let len = reply.body.len();
+    with_content_length(to_response(reply), len).map(|_| Either::Right(body))
 }
 
-/// The reply's head without a `Content-Length` (hyper then sends the body chunked), and the
-/// stream as its body.
+/// The reply's head (no `Content-Length`: hyper sends a body of unknown length chunked), and
+/// the stream as its body.
 fn streamed(
     reply: &Reply,
     stream: impl futures_util::Stream<Item = Bytes> + Send + 'static,
 ) -> Response<ResponseBody> {
     use futures_util::StreamExt;
-    let mut response = to_response(reply);
-    response.headers_mut().remove(CONTENT_LENGTH);
+    let response = to_response(reply);
     let frames = stream.map(|bytes| Ok::<_, Infallible>(Frame::data(bytes)));
     response.map(|_| Either::Right(UnsyncBoxBody::new(StreamBody::new(frames))))
 }

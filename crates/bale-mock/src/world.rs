@@ -151,8 +151,8 @@ pub enum WorldError {
 /// Users and group chats.
 #[derive(Debug, Default)]
 pub struct Directory {
-    users: HashMap<i64, User>,
-    chats: HashMap<ChatId, GroupChat>,
+    users: HashMap<i64, User, foldhash::fast::RandomState>,
+    chats: HashMap<ChatId, GroupChat, foldhash::fast::RandomState>,
     next_user: i64,
     next_group: i64,
     next_channel: i64,

@@ -111,24 +111,32 @@ pub(crate) struct Call<'a> {
 }
 
 impl Call<'_> {
-    /// The bot's own User, as `getMe` shows it.
+    /// The bot's own User, as `getMe` shows it (kept in the bot's state by the router).
     pub fn me(&self) -> User {
-        let mut user = User::mock_bot(self.bot);
-        if let Some(spec) = self.spec {
-            if let Some(first_name) = &spec.first_name {
-                user.first_name.clone_from(first_name);
-            }
-            if let Some(username) = &spec.username {
-                user.username = Some(username.clone());
-            }
+        match &self.state.me {
+            Some(me) => me.clone(),
+            None => bot_user(self.bot, self.spec),
         }
-        user
     }
 
     /// Unix time now.
     pub fn date(&self) -> i64 {
         self.clock.unix(self.now)
     }
+}
+
+/// The bot's own User: the mock's names for its id, or the scenario's.
+pub(crate) fn bot_user(bot: BotId, spec: Option<&BotSpec>) -> User {
+    let mut user = User::mock_bot(bot);
+    if let Some(spec) = spec {
+        if let Some(first_name) = &spec.first_name {
+            user.first_name.clone_from(first_name);
+        }
+        if let Some(username) = &spec.username {
+            user.username = Some(username.clone());
+        }
+    }
+    user
 }
 
 /// What a handler decided.
@@ -141,22 +149,17 @@ pub(crate) enum Outcome {
     WebhookSet(&'static str, u64),
     /// A long poll to await outside the lock.
     Poll(Poll),
+    /// The whole `{"ok":true,"result":…}` body, serialised before (a bot's cached getMe).
+    Body(bytes::Bytes),
 }
 
 /// A handler's answer.
 pub(crate) type Result = std::result::Result<Outcome, ApiError>;
 
-/// Serialises a result into a buffer sized for a small object, so it does not grow as it
-/// is written. Plain data cannot fail to serialise; `null` stands in if it did.
+/// Serialises a result: serde_json's own output, so it is taken as JSON without being
+/// parsed again. Plain data cannot fail to serialise; `null` stands in if it did.
 pub(crate) fn raw<T: serde::Serialize + ?Sized>(value: &T) -> Box<RawValue> {
-    let mut json = Vec::with_capacity(256);
-    match serde_json::to_writer(&mut json, value) {
-        Ok(()) => String::from_utf8(json)
-            .ok()
-            .and_then(|text| RawValue::from_string(text).ok())
-            .unwrap_or_default(),
-        Err(_) => Box::default(),
-    }
+    serde_json::value::to_raw_value(value).unwrap_or_default()
 }
 
 /// A finished answer.

@@ -5,23 +5,22 @@ use std::time::Duration;
 
 use bale_api::{ApiError, BotId, Envelope, Secret};
 
-use super::{check_request_line, journal_method, micros, Credentials, Endpoint, Mock, DOWNLOAD};
+use super::{check_request_line, journal_method, micros, Credentials, Mock, DOWNLOAD};
 use crate::journal::JournalEntry;
 use crate::reply::Reply;
 use crate::scenario::UnknownTokens;
 use crate::RawRequest;
 
 /// The token and the file a download path names: `/file/bot<token>/<file>`.
+#[cfg(test)]
 pub(super) fn download_target<'p>(
-    paths: &matchit::Router<Endpoint>,
+    paths: &matchit::Router<super::Endpoint>,
     path: &'p str,
 ) -> Option<(Secret<&'p str>, &'p str)> {
-    let matched = paths.at(path).ok()?;
-    if *matched.value != Endpoint::Download {
-        return None;
+    match super::route(paths, path) {
+        super::Routed::Download(token, file) => Some((token, file)),
+        _ => None,
     }
-    let token = Secret::new(matched.params.get("token").unwrap_or_default());
-    Some((token, matched.params.get("file").unwrap_or_default()))
 }
 
 impl Mock {

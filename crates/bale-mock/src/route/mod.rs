@@ -18,6 +18,7 @@ use std::time::Duration;
 use bale_api::error::descriptions::LOCAL_RATE_LIMITED;
 use bale_api::token::{check as check_token, parse_bot_id};
 use bale_api::{redact, ApiError, BotId, Dialect, Envelope, Method, Secret, TokenError};
+use bytes::Bytes;
 use serde_json::value::RawValue;
 use tokio::sync::watch;
 use tokio_util::task::TaskTracker;
@@ -35,6 +36,7 @@ use crate::scenario::{RateAnswer, Scenario, UnknownTokens};
 use crate::state::{admit, lifecycle, Access, Bots};
 use crate::world::World;
 use crate::{webhook, Clock, Config};
+#[cfg(test)]
 use download::download_target;
 
 /// The state of one fake server: configuration, clock, scenario, bots, the world they share,
@@ -99,18 +101,72 @@ pub(crate) fn paths() -> matchit::Router<Endpoint> {
 
 /// Where a request is going, from its percent-decoded path; `None` is `404 Not Found`.
 pub(crate) fn target<'p>(paths: &matchit::Router<Endpoint>, path: &'p str) -> Option<Target<'p>> {
-    let matched = paths.at(path).ok()?;
-    let token = Secret::new(matched.params.get("token").unwrap_or_default());
-    let method = matched.params.get("method").unwrap_or_default();
-    Some(match matched.value {
-        Endpoint::Api => Target { token, method },
-        Endpoint::ApiNoMethod => Target { token, method: "" },
-        Endpoint::ApiNoToken => Target {
+    match route(paths, path) {
+        Routed::Api(target) => Some(target),
+        _ => None,
+    }
+}
+
+/// Where a path leads, from one lookup.
+pub(crate) enum Routed<'p> {
+    /// The Bot API: the token and method.
+    Api(Target<'p>),
+    /// A download: the token and the file.
+    Download(Secret<&'p str>, &'p str),
+    /// The control API.
+    Control,
+    /// Nowhere: `404 Not Found`.
+    NotFound,
+}
+
+/// Where the percent-decoded `path` leads.
+pub(crate) fn route<'p>(paths: &matchit::Router<Endpoint>, path: &'p str) -> Routed<'p> {
+    // Nearly every request is `/bot<token>/<method>` with a token: what the table's first
+    // two routes match (a token segment, then any rest, even none), found by hand.
+    if let Some((token, method)) = path.strip_prefix("/bot").and_then(|r| r.split_once('/')) {
+        if !token.is_empty() {
+            return Routed::Api(Target {
+                token: Secret::new(token),
+                method,
+            });
+        }
+    }
+    route_by_table(paths, path)
+}
+
+/// [`route`] by the route table.
+fn route_by_table<'p>(paths: &matchit::Router<Endpoint>, path: &'p str) -> Routed<'p> {
+    let Ok(matched) = paths.at(path) else {
+        return Routed::NotFound;
+    };
+    // One pass over the (at most two) parameters rather than a lookup by name for each.
+    let (mut token_text, mut method_text, mut file) = ("", "", "");
+    for (name, value) in matched.params.iter() {
+        match name {
+            "token" => token_text = value,
+            "method" => method_text = value,
+            "file" => file = value,
+            _ => {}
+        }
+    }
+    let token = || Secret::new(token_text);
+    let method = || method_text;
+    match matched.value {
+        Endpoint::Api => Routed::Api(Target {
+            token: token(),
+            method: method(),
+        }),
+        Endpoint::ApiNoMethod => Routed::Api(Target {
+            token: token(),
+            method: "",
+        }),
+        Endpoint::ApiNoToken => Routed::Api(Target {
             token: Secret::default(),
-            method,
-        },
-        Endpoint::Control | Endpoint::Download => return None,
-    })
+            method: method(),
+        }),
+        Endpoint::Control => Routed::Control,
+        Endpoint::Download => Routed::Download(token(), file),
+    }
 }
 
 /// Whole microseconds, for the journal.
@@ -120,7 +176,8 @@ pub(crate) fn micros(duration: Duration) -> u64 {
 
 /// What was decided for one request, before it becomes a [`Reply`].
 struct Decision {
-    envelope: Envelope<Box<RawValue>>,
+    /// The answer; `Ok(None)` when [`Decision::body`] holds it whole.
+    envelope: Envelope<Option<Box<RawValue>>>,
     delay: Duration,
     fault: Option<Fault>,
     /// The rule or rate limit that answered.
@@ -131,6 +188,17 @@ struct Decision {
     then: Option<After>,
     /// The journal number taken under the bot's lock, when the request reached it.
     seq: Option<u64>,
+    /// The answer's whole body, serialised before (a cached getMe): the envelope is then
+    /// `Ok(None)`.
+    body: Option<Bytes>,
+}
+
+/// A result as a [`Decision`] holds it.
+fn some(envelope: Envelope<Box<RawValue>>) -> Envelope<Option<Box<RawValue>>> {
+    match envelope {
+        Envelope::Ok(result) => Envelope::Ok(Some(result)),
+        Envelope::Err(error) => Envelope::Err(error),
+    }
 }
 
 /// Work a decision leaves for after the locks.
@@ -164,13 +232,14 @@ impl Decision {
 
     fn answer(envelope: Envelope<Box<RawValue>>) -> Decision {
         Decision {
-            envelope,
+            envelope: some(envelope),
             delay: Duration::ZERO,
             fault: None,
             by: None,
             note: None,
             then: None,
             seq: None,
+            body: None,
         }
     }
 }
@@ -319,33 +388,41 @@ impl Mock {
 
     /// Answers one request and journals it (control requests are not journaled).
     pub async fn handle(&self, request: RawRequest) -> Reply {
-        if let Ok(matched) = self.paths.at(request.uri.path()) {
-            if *matched.value == Endpoint::Control {
-                let scheme = if self.config.tls.is_some() {
-                    "https"
-                } else {
-                    "http"
-                };
-                let access = &self.config.control;
-                let checked = if crate::console::is_console(request.uri.path()) {
-                    access.check_page(&request, scheme)
-                } else {
-                    access.check(&request, scheme)
-                };
-                if let Err(refused) = checked {
-                    tracing::warn!(peer = ?request.peer, %refused, "control request refused");
-                    return control::error(403, refused.to_string());
-                }
-                return control::handle(self, &request).await;
+        let path = decode_path(request.uri.path());
+        let routed = route(&self.paths, &path);
+        // The control API is routed on the path as written.
+        let control = match path {
+            Cow::Borrowed(_) => matches!(routed, Routed::Control),
+            Cow::Owned(_) => self
+                .paths
+                .at(request.uri.path())
+                .is_ok_and(|matched| *matched.value == Endpoint::Control),
+        };
+        if control {
+            let scheme = if self.config.tls.is_some() {
+                "https"
+            } else {
+                "http"
+            };
+            let access = &self.config.control;
+            let checked = if crate::console::is_console(request.uri.path()) {
+                access.check_page(&request, scheme)
+            } else {
+                access.check(&request, scheme)
+            };
+            if let Err(refused) = checked {
+                tracing::warn!(peer = ?request.peer, %refused, "control request refused");
+                return control::error(403, refused.to_string());
             }
+            return control::handle(self, &request).await;
         }
         let started = std::time::Instant::now();
         let now = self.config.clock.now();
-        let path = decode_path(request.uri.path());
-        if let Some((token, file)) = download_target(&self.paths, &path) {
-            return self.download(&request, token, file, now);
-        }
-        let target = target(&self.paths, &path);
+        let target = match routed {
+            Routed::Api(target) => Some(target),
+            Routed::Download(token, file) => return self.download(&request, token, file, now),
+            Routed::Control | Routed::NotFound => None,
+        };
         let credentials = target.as_ref().map(|t| Credentials::read(t.token));
         let bot = credentials.as_ref().and_then(|c| c.bot);
         let token = credentials.as_ref().map_or("", |c| c.raw.expose());
@@ -355,7 +432,7 @@ impl Mock {
             .answer(&request, target.as_ref(), credentials.as_ref(), now)
             .await;
         match decision.then.take() {
-            Some(After::Poll(poll)) => decision.envelope = self.wait(poll).await,
+            Some(After::Poll(poll)) => decision.envelope = some(self.wait(poll).await),
             Some(After::Webhook(bot, generation)) => webhook::start(self, bot, generation),
             None => {}
         }
@@ -384,8 +461,9 @@ impl Mock {
             fault: decision.fault.as_ref().map(|f| f.name().to_owned()),
             latency_us: micros(started.elapsed() + decision.delay),
         });
-        let mut reply = match (&decision.envelope, decision.note) {
-            (Envelope::Ok(result), Some(note)) => Reply::described(result, note),
+        let mut reply = match (&decision.envelope, decision.note, decision.body) {
+            (Envelope::Ok(_), _, Some(body)) => Reply::ok_body(body),
+            (Envelope::Ok(Some(result)), Some(note), None) => Reply::described(result, note),
             _ => Reply::api(&decision.envelope),
         };
         reply.delay = decision.delay;
@@ -410,7 +488,11 @@ impl Mock {
         let content_type = request
             .headers
             .get(http::header::CONTENT_TYPE)
-            .map(|value| String::from_utf8_lossy(value.as_bytes()));
+            .map(|value| match std::str::from_utf8(value.as_bytes()) {
+                // The usual case, checked word by word.
+                Ok(text) => Cow::Borrowed(text),
+                Err(_) => String::from_utf8_lossy(value.as_bytes()),
+            });
         let body = request.body.clone();
         let params = match parse_params(request.uri.query(), content_type.as_deref(), body).await {
             Ok(params) => params,
@@ -469,22 +551,26 @@ impl Mock {
                 };
             }
         }
-        let (mut note, mut after) = (None, None);
+        let (mut note, mut after, mut body) = (None, None, None);
         let mut seq = None;
         let envelope = match self.dispatch(&engine, credentials, method, params, now, &mut seq) {
-            Ok(Outcome::Done(result)) => Envelope::Ok(result),
+            Ok(Outcome::Done(result)) => Envelope::Ok(Some(result)),
             Ok(Outcome::Described(result, description)) => {
                 note = Some(description);
-                Envelope::Ok(result)
+                Envelope::Ok(Some(result))
             }
             Ok(Outcome::WebhookSet(description, generation)) => {
                 note = Some(description);
                 after = credentials.bot.map(|bot| After::Webhook(bot, generation));
-                Envelope::Ok(methods::raw(&true))
+                Envelope::Ok(Some(methods::raw(&true)))
             }
             Ok(Outcome::Poll(poll)) => {
                 after = Some(After::Poll(poll));
-                Envelope::Ok(methods::raw(&[(); 0]))
+                Envelope::Ok(Some(methods::raw(&[(); 0])))
+            }
+            Ok(Outcome::Body(whole)) => {
+                body = Some(whole);
+                Envelope::Ok(None)
             }
             Err(Refusal::Api(error)) => Envelope::Err(error),
             Err(Refusal::RateLimited { limit, error }) => {
@@ -508,6 +594,7 @@ impl Mock {
             note,
             then: after,
             seq,
+            body,
         }
     }
 
@@ -552,6 +639,9 @@ impl Mock {
             }
             let launched_at = admit(&mut state.instance, known, now)?;
             let method = known.ok_or_else(ApiError::method_not_found)?;
+            if state.me.is_none() {
+                state.me = Some(methods::bot_user(bot, spec));
+            }
             let call = Call {
                 bot,
                 spec,
@@ -635,6 +725,110 @@ fn journal_method(method: &str, token: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A bot keeps its getMe body: a scenario load, a reset and a forgotten bot must each
+    /// give the answer of the scenario that runs then, never a kept one.
+    #[test]
+    fn a_kept_get_me_never_outlives_its_scenario() {
+        const TOKEN: &str = "123456:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw";
+        let scenario = |first_name: &str, dialect: &str| {
+            let source = format!(
+                "dialect = \"{dialect}\"\n[[bot]]\ntoken = \"{TOKEN}\"\nfirst_name = \"{first_name}\"\n"
+            );
+            Scenario::parse("cache.toml", &source).unwrap()
+        };
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap();
+        let get_me = |mock: &Mock, token: &str| {
+            let uri = format!("/bot{token}/getMe").parse().unwrap();
+            let request = RawRequest::new(http::Method::GET, uri, "");
+            let reply = runtime.block_on(mock.handle(request));
+            String::from_utf8(reply.body.to_vec()).unwrap()
+        };
+        let mut config = Config::default().scenario(scenario("Alpha", "bale"));
+        // One bot per shard: a second bot in the shard forgets the first.
+        config.max_bots = 1;
+        let mock = Mock::new(config);
+        let alpha = get_me(&mock, TOKEN);
+        assert!(alpha.contains(r#""first_name":"Alpha""#), "{alpha}");
+        assert_eq!(
+            get_me(&mock, TOKEN),
+            alpha,
+            "the kept body is the same answer"
+        );
+
+        mock.load(scenario("Beta", "telegram"));
+        let beta = get_me(&mock, TOKEN);
+        assert!(beta.contains(r#""first_name":"Beta""#), "{beta}");
+        assert!(
+            beta.contains("can_manage_bots"),
+            "the Telegram dialect: {beta}"
+        );
+
+        mock.load(Scenario::zero_config());
+        let plain = get_me(&mock, TOKEN);
+        assert!(
+            plain.contains(r#""first_name":"Mock Bot 123456""#),
+            "{plain}"
+        );
+        assert!(!plain.contains("can_manage_bots"), "{plain}");
+
+        mock.load(scenario("Gamma", "bale"));
+        assert!(get_me(&mock, TOKEN).contains("Gamma"));
+        mock.reset();
+        assert!(get_me(&mock, TOKEN).contains("Gamma"));
+
+        // An undeclared bot forgotten (evicted) and back: answered afresh, and right.
+        mock.load(Scenario::zero_config());
+        let other = "123457:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw";
+        assert!(get_me(&mock, other).contains("Mock Bot 123457"));
+        let shards = 16;
+        let same_shard = format!("{}:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw", 123457 + shards);
+        assert!(get_me(&mock, &same_shard).contains(&format!("Mock Bot {}", 123457 + shards)));
+        assert!(get_me(&mock, other).contains("Mock Bot 123457"));
+        assert_eq!(
+            mock.bots().len(),
+            1,
+            "one bot per shard: the other was forgotten"
+        );
+    }
+
+    #[test]
+    fn the_api_route_by_hand_is_the_tables() {
+        let paths = paths();
+        let key = |routed: Routed<'_>| match routed {
+            Routed::Api(target) => format!("api {:?} {}", target.token.expose(), target.method),
+            Routed::Download(token, file) => format!("download {:?} {file}", token.expose()),
+            Routed::Control => "control".to_owned(),
+            Routed::NotFound => "not found".to_owned(),
+        };
+        for path in [
+            "/bot1:abc/getMe",
+            "/bot1:abc/",
+            "/bot1:abc//",
+            "/bot1:abc/getMe/x/",
+            "/bot{x}/getMe",
+            "/bot*/getMe",
+            "/bot:/a",
+            "/bot/",
+            "/bot//",
+            "/bot",
+            "/botx",
+            "/bot/getMe",
+            "/bots/1/getMe",
+            "/file/bot1:abc/x",
+            "/__mock/reset",
+            "/",
+            "",
+        ] {
+            assert_eq!(
+                key(route(&paths, path)),
+                key(route_by_table(&paths, path)),
+                "{path}"
+            );
+        }
+    }
 
     #[test]
     fn paths_are_routed_like_the_real_server() {

@@ -1,0 +1,249 @@
+//! The handler's cost per request, without sockets: a deterministic workload for an
+//! instruction counter (callgrind), so the verdict does not move with a noisy machine.
+//!
+//! ```text
+//! handler_cost --case <getme-get|getme-json|getme-form|getme-multipart|send-message-json|send-message-form>
+//!              --bots N --rules N --chats N --requests N
+//! ```
+//!
+//! It sets up one [`Mock`] (the default configuration, a manual clock):
+//!
+//! - a scenario of `--rules` rules that never match, generated as TOML and loaded with
+//!   [`Scenario::parse`] and [`Mock::load`]: they alternate between rules for bots that
+//!   make no requests and rules for methods the requests do not call, with parameters and
+//!   a call range, as a test's scenario would have them;
+//! - `--bots` bots launched by a `getMe` each (more `getMe`s round-robin until the journal
+//!   is full, so that every measured request finds it in its steady state and drops its
+//!   oldest entry);
+//! - `--chats` users who have each written to one bot through the play-the-user API
+//!   (user `j` to bot `j % bots`), so that each has a private chat with it.
+//!
+//! Then it hands `--requests` requests of the case to [`Mock::handle`], round-robin: the
+//! getMe cases over the bots, the sendMessage cases over the chats (each to the bot the
+//! user wrote to). Each request is cloned from one built in the set-up, as hyper would
+//! hand it over (method, URI, headers, body). It exits 0 when the last answer was
+//! `200 {"ok":true,…}`, 1 when it was not, 2 on a bad command line.
+//!
+//! Instructions per request are the difference of two runs that differ only in
+//! `--requests`, which cancels the set-up:
+//!
+//! ```text
+//! valgrind --tool=callgrind handler_cost … --requests 2N   # total T2
+//! valgrind --tool=callgrind handler_cost … --requests N    # total T1
+//! per request = (T2 - T1) / N
+//! ```
+//!
+//! `bench/handler-cost` builds this example and runs that matrix.
+
+use std::process::ExitCode;
+
+use bale_mock::people::UserMessage;
+use bale_mock::{Clock, Config, Mock, RawRequest, Scenario};
+use http::header::{HeaderValue, CONTENT_TYPE};
+
+/// The secret every bot's token has.
+const SECRET: &str = "AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw";
+/// The first bot id; bot `i` is `FIRST_BOT + i`.
+const FIRST_BOT: i64 = 100_000_000;
+/// The first user id; user `j` is `FIRST_USER + j`.
+const FIRST_USER: i64 = 1_000_000;
+/// Bots the generated rules name: none of them makes a request.
+const OTHER_BOT: i64 = 900_000_000;
+/// Methods the generated rules name: none of the cases calls them.
+const OTHER_METHODS: [&str; 4] = ["sendPhoto", "getUpdates", "editMessageText", "getChat"];
+/// The multipart boundary.
+const BOUNDARY: &str = "handler-cost-boundary";
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Case {
+    GetMeGet,
+    GetMeJson,
+    GetMeForm,
+    GetMeMultipart,
+    SendMessageJson,
+    SendMessageForm,
+}
+
+impl Case {
+    fn parse(name: &str) -> Option<Case> {
+        Some(match name {
+            "getme-get" => Case::GetMeGet,
+            "getme-json" => Case::GetMeJson,
+            "getme-form" => Case::GetMeForm,
+            "getme-multipart" => Case::GetMeMultipart,
+            "send-message-json" => Case::SendMessageJson,
+            "send-message-form" => Case::SendMessageForm,
+            _ => return None,
+        })
+    }
+
+    fn sends_messages(self) -> bool {
+        matches!(self, Case::SendMessageJson | Case::SendMessageForm)
+    }
+}
+
+struct Args {
+    case: Case,
+    bots: usize,
+    rules: usize,
+    chats: usize,
+    requests: usize,
+}
+
+fn args() -> Result<Args, String> {
+    let mut case = None;
+    let (mut bots, mut rules, mut chats, mut requests) = (1, 0, 1, 10_000);
+    let mut argv = std::env::args().skip(1);
+    while let Some(flag) = argv.next() {
+        let value = argv.next().ok_or_else(|| format!("{flag} needs a value"))?;
+        let number = || {
+            value
+                .parse::<usize>()
+                .map_err(|e| format!("{flag} {value}: {e}"))
+        };
+        match flag.as_str() {
+            "--case" => case = Some(Case::parse(&value).ok_or(format!("no case {value:?}"))?),
+            "--bots" => bots = number()?,
+            "--rules" => rules = number()?,
+            "--chats" => chats = number()?,
+            "--requests" => requests = number()?,
+            _ => return Err(format!("unknown flag {flag}")),
+        }
+    }
+    let case = case.ok_or("--case is required")?;
+    if bots == 0 || chats == 0 {
+        return Err("--bots and --chats must be at least 1".into());
+    }
+    Ok(Args {
+        case,
+        bots,
+        rules,
+        chats,
+        requests,
+    })
+}
+
+/// `rules` rules that never match a request of this workload.
+fn scenario(rules: usize) -> Scenario {
+    let mut toml = String::from("description = \"handler_cost: rules that never match\"\n");
+    for i in 0..rules {
+        let when = if i % 2 == 0 {
+            format!("{{ bot = {}, method = \"getMe\" }}", OTHER_BOT + i as i64)
+        } else {
+            let method = OTHER_METHODS[i / 2 % OTHER_METHODS.len()];
+            format!("{{ method = \"{method}\", params = {{ chat_id = \"{i}\" }}, calls = 2 }}")
+        };
+        toml.push_str(&format!(
+            "\n[[rule]]\nname = \"rule {i}\"\nwhen = {when}\n\
+             then = {{ error = {{ code = 500, description = \"Internal Server Error: rule {i}\" }} }}\n"
+        ));
+    }
+    Scenario::parse("handler-cost.toml", &toml).unwrap_or_else(|errors| {
+        eprintln!("handler_cost: the generated scenario does not load:\n{errors}");
+        std::process::exit(2)
+    })
+}
+
+fn bot_path(bot: usize, method: &str) -> http::Uri {
+    let id = FIRST_BOT + bot as i64;
+    format!("/bot{id}:{SECRET}/{method}")
+        .parse()
+        .expect("a valid path")
+}
+
+/// The request of `case` for bot `bot` (and the user `user`, for sendMessage).
+fn request(case: Case, bot: usize, user: i64) -> RawRequest {
+    let post = |method: &str, content_type: &'static str, body: String| {
+        RawRequest::new(http::Method::POST, bot_path(bot, method), body)
+            .with_header(CONTENT_TYPE, HeaderValue::from_static(content_type))
+    };
+    let multipart = || {
+        let content_type = "multipart/form-data; boundary=handler-cost-boundary";
+        post("getMe", content_type, format!("--{BOUNDARY}--\r\n"))
+    };
+    match case {
+        Case::GetMeGet => RawRequest::new(http::Method::GET, bot_path(bot, "getMe"), ""),
+        Case::GetMeJson => post("getMe", "application/json", "{}".into()),
+        Case::GetMeForm => post("getMe", "application/x-www-form-urlencoded", String::new()),
+        Case::GetMeMultipart => multipart(),
+        Case::SendMessageJson => post(
+            "sendMessage",
+            "application/json",
+            format!(
+                r#"{{"chat_id":{user},"text":"Hello from the benchmark","disable_notification":true}}"#
+            ),
+        ),
+        Case::SendMessageForm => post(
+            "sendMessage",
+            "application/x-www-form-urlencoded",
+            format!("chat_id={user}&text=Hello+from+the+benchmark&disable_notification=true"),
+        ),
+    }
+}
+
+fn main() -> ExitCode {
+    let args = match args() {
+        Ok(args) => args,
+        Err(error) => {
+            eprintln!("handler_cost: {error}");
+            return ExitCode::from(2);
+        }
+    };
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("a runtime");
+    let config = Config::default().clock(Clock::manual());
+    let journal_capacity = config.journal_capacity;
+    let mock = Mock::new(config);
+    mock.load(scenario(args.rules));
+
+    runtime.block_on(async {
+        // Every bot launched, and the journal full.
+        for i in 0..args.bots.max(journal_capacity) {
+            let bot = i % args.bots;
+            mock.handle(request(Case::GetMeGet, bot, 0)).await;
+        }
+        for j in 0..args.chats {
+            let user = UserMessage {
+                from: FIRST_USER + j as i64,
+                text: Some("hi".into()),
+                ..UserMessage::default()
+            };
+            let bot = FIRST_BOT + (j % args.bots) as i64;
+            if let Err(error) = mock.user_writes(bot, user) {
+                eprintln!("handler_cost: user {j} could not write to bot {bot}: {error:?}");
+                std::process::exit(1);
+            }
+        }
+        // One request per bot (getMe) or per chat (sendMessage), built once.
+        let prepared: Vec<RawRequest> = if args.case.sends_messages() {
+            (0..args.chats)
+                .map(|j| request(args.case, j % args.bots, FIRST_USER + j as i64))
+                .collect()
+        } else {
+            (0..args.bots).map(|i| request(args.case, i, 0)).collect()
+        };
+
+        let mut last = None;
+        for k in 0..args.requests {
+            let reply = mock.handle(prepared[k % prepared.len()].clone()).await;
+            last = Some(reply);
+        }
+        match last {
+            Some(reply) if reply.status == 200 && reply.body.starts_with(b"{\"ok\":true,") => {
+                ExitCode::SUCCESS
+            }
+            Some(reply) => {
+                eprintln!(
+                    "handler_cost: the last answer was {} {}",
+                    reply.status,
+                    String::from_utf8_lossy(&reply.body)
+                );
+                ExitCode::FAILURE
+            }
+            None if args.requests == 0 => ExitCode::SUCCESS,
+            None => ExitCode::FAILURE,
+        }
+    })
+}
