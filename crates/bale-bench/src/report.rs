@@ -25,8 +25,9 @@ pub struct Results {
     /// Update → waiting long poll, µs, sorted.
     pub long_poll_us: Vec<u64>,
     pub webhook_per_s: f64,
-    /// getMe POST JSON req/s without and with the console's stream open; `None`: no console.
-    pub console: Option<(f64, f64)>,
+    /// getMe POST JSON without and with the console's stream open: req/s and the mock's
+    /// CPU seconds per request; `None`: no console.
+    pub console: Option<[(f64, f64); 2]>,
     /// `bench/handler-cost`'s lines; `None`: not run.
     pub handler_cost: Option<Vec<Cost>>,
     /// Instructions per request on the socket: shape, mock, bare-hyper.
@@ -104,14 +105,20 @@ pub fn targets(r: &Results) -> Vec<Target> {
         let name = format!("RSS flat after {total} {what}");
         add(&name, "within 10 %", flat.clone().ok_or(NOT_RUN));
     }
-    let console = r.console.map(|(without, with)| {
-        let slower = 1.0 - with / without;
-        let pc = slower * 1e2;
-        let figure = format!("{without:.0} → {with:.0} req/s, {pc:.1} % slower");
-        (figure, slower <= 0.05)
+    // The verdict is the mock's own CPU per request: the reader (here the driver, in use a
+    // browser) shares the cores too, so req/s also counts what reading the stream costs.
+    let console = r.console.map(|[(rps, cpu), (rps_open, cpu_open)]| {
+        let costlier = cpu_open / cpu - 1.0;
+        let slower = (1.0 - rps_open / rps) * 1e2;
+        let figure = format!(
+            "mock CPU per request {:+.1} %; {rps:.0} → {rps_open:.0} req/s ({slower:.1} % fewer, \
+             the reader's CPU included)",
+            costlier * 1e2
+        );
+        (figure, costlier <= 0.05)
     });
     let name = "getMe POST JSON, console's stream open";
-    add(name, "≤ 5 % slower", console.ok_or("n/a (no console)"));
+    add(name, "≤ 5 % costlier", console.ok_or("n/a (no console)"));
     let quick = ["n/a (no bench/handler-cost)", "not run (--quick)"][r.quick as usize];
     for (d, (dimension, small, large)) in DIMENSIONS.into_iter().enumerate() {
         let growth = r.handler_cost.as_deref().and_then(|c| worst_growth(c, d));
@@ -239,7 +246,7 @@ mod tests {
             soak: vec![(100, 10_000), (300, 12_000), (1_000, 13_100)],
             long_poll_us: (1..=100).map(|i| i * 10 + 5).collect(), // p99 995 µs
             webhook_per_s: 19_999.0,
-            console: Some((100.0, 95.5)),
+            console: Some([(100.0, 1e-5), (90.0, 1.04e-5)]),
             handler_cost: Some(crate::cost::parse(costs)),
             socket_ir: vec![("getMe GET", 150.0, 100.0)],
             ..Results::default()

@@ -52,6 +52,12 @@ impl Server {
         process.status()?.vmrss.context("no VmRSS")
     }
 
+    /// CPU time used so far (user and system), seconds.
+    pub fn cpu_seconds(&self) -> anyhow::Result<f64> {
+        let stat = procfs::process::Process::new(self.pid() as i32)?.stat()?;
+        Ok((stat.utime + stat.stime) as f64 / procfs::ticks_per_second() as f64)
+    }
+
     pub fn pid(&self) -> u32 {
         self.child.id()
     }
