@@ -106,7 +106,7 @@ where
 /// `Content-Length` is not in the map: hyper writes it from the whole body's length, after
 /// every header in the map and in the same title case, so the bytes on the wire are the
 /// same without a header value formatted and looked up for every answer. A body of unknown
-/// length (a dripped one) must add it ([`with_content_length`]).
+/// length (a dripped one) must add it (`with_content_length`).
 pub fn to_response(reply: &Reply) -> Response<Full<Bytes>> {
     let status = StatusCode::from_u16(reply.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     let mut response = Response::new(Full::new(reply.body.clone()));
