@@ -1,5 +1,6 @@
 //! A reset or a scenario load is one step for every request: none sees half of one.
 
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
 use bale_mock::{Config, Mock, RawRequest, Scenario};
@@ -33,17 +34,26 @@ async fn a_reader_never_sees_half_a_scenario_load() {
     let revoked = all_bots_in("revoked");
     let logged_out = all_bots_in("logged-out");
     let mock = Mock::new(Config::default().scenario(revoked.clone()));
+    // The loader goes on until the reader has read enough times: how many loads fit in a
+    // read depends on the machine, so neither side is given a fixed count to race.
+    let done = Arc::new(AtomicBool::new(false));
     let loader = {
-        let mock = Arc::clone(&mock);
+        let (mock, done) = (Arc::clone(&mock), Arc::clone(&done));
         std::thread::spawn(move || {
-            for i in 0..2000 {
-                let next = if i % 2 == 0 { &logged_out } else { &revoked };
+            let mut loads = 0u64;
+            while !done.load(Ordering::Relaxed) {
+                let next = if loads % 2 == 0 {
+                    &logged_out
+                } else {
+                    &revoked
+                };
                 mock.load(next.clone());
+                loads += 1;
             }
+            loads
         })
     };
-    let mut reads = 0;
-    while !loader.is_finished() {
+    for _ in 0..300 {
         let states = bot_states(&mock).await;
         assert_eq!(
             states.len(),
@@ -54,8 +64,8 @@ async fn a_reader_never_sees_half_a_scenario_load() {
             states.iter().all(|s| *s == states[0]),
             "a read saw two scenarios at once: {states:?}"
         );
-        reads += 1;
     }
-    loader.join().unwrap();
-    assert!(reads > 10, "the reader barely ran ({reads} reads)");
+    done.store(true, Ordering::Relaxed);
+    let loads = loader.join().unwrap();
+    assert!(loads > 10, "the loader barely ran ({loads} loads)");
 }
