@@ -42,7 +42,7 @@ async fn a_reader_never_sees_half_a_scenario_load() {
         std::thread::spawn(move || {
             let mut loads = 0u64;
             while !done.load(Ordering::Relaxed) {
-                let next = if loads % 2 == 0 {
+                let next = if loads.is_multiple_of(2) {
                     &logged_out
                 } else {
                     &revoked
