@@ -301,20 +301,15 @@ impl Directory {
         id: i64,
         limits: &WorldLimits,
     ) -> Result<Option<MemberStatus>, WorldError> {
-        let total: usize = self.chats.values().map(|group| group.members.len()).sum();
         let group = self
             .chats
-            .get_mut(&chat)
+            .get(&chat)
             .ok_or_else(|| WorldError::BadId(format!("no chat {chat}")))?;
         let old = group.status(id);
         if old.is_some_and(MemberStatus::is_member) {
             return Ok(old);
         }
-        if old.is_none() && total >= limits.memberships {
-            return Err(WorldError::TooManyMembers(limits.memberships));
-        }
-        group.members.insert(id, MemberStatus::Member);
-        Ok(old)
+        self.set_member(chat, id, MemberStatus::Member, limits)
     }
 
     fn fresh_user_id(&mut self) -> i64 {
