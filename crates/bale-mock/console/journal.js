@@ -72,7 +72,7 @@ export function lagged(n) {
 }
 
 function count() {
-  const lost = skipped ? `, ${skipped} skipped by a slow stream` : '';
+  const lost = skipped ? `, ${skipped} more not streamed (see /__mock/journal)` : '';
   return `${entries.length} request${entries.length === 1 ? '' : 's'}${lost}`;
 }
 

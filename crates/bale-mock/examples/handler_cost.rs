@@ -3,7 +3,7 @@
 //!
 //! ```text
 //! handler_cost --case <getme-get|getme-json|getme-form|getme-multipart|send-message-json|send-message-form>
-//!              --bots N --rules N --chats N --requests N
+//!              --bots N --rules N --chats N --requests N [--console closed|open]
 //! ```
 //!
 //! It sets up one [`Mock`] (the default configuration, a manual clock):
@@ -17,6 +17,13 @@
 //!   oldest entry);
 //! - `--chats` users who have each written to one bot through the play-the-user API
 //!   (user `j` to bot `j % bots`), so that each has a private chat with it.
+//!
+//! With `--console open`, the console's live journal (`GET /__mock/journal/events`) is open
+//! and read as the server would send it, on a runtime whose clock is paused: the clock
+//! moves 1 ms every [`REQUESTS_PER_MS`] requests (50 000 requests a second), so the
+//! stream gathers and sends the same batches in every run and its cost is counted with
+//! the requests'. `--console closed` moves the clock the same way with no stream open:
+//! the difference between the two is the console's cost alone.
 //!
 //! Then it hands `--requests` requests of the case to [`Mock::handle`], round-robin: the
 //! getMe cases over the bots, the sendMessage cases over the chats (each to the bot the
@@ -51,6 +58,8 @@ const FIRST_USER: i64 = 1_000_000;
 const OTHER_BOT: i64 = 900_000_000;
 /// Methods the generated rules name: none of the cases calls them.
 const OTHER_METHODS: [&str; 4] = ["sendPhoto", "getUpdates", "editMessageText", "getChat"];
+/// With the console open: requests between two 1 ms steps of the paused clock.
+const REQUESTS_PER_MS: usize = 50;
 /// The multipart boundary.
 const BOUNDARY: &str = "handler-cost-boundary";
 
@@ -88,11 +97,14 @@ struct Args {
     rules: usize,
     chats: usize,
     requests: usize,
+    /// `Some(open)`: the paused clock moves, and the console's stream is open or not.
+    console: Option<bool>,
 }
 
 fn args() -> Result<Args, String> {
     let mut case = None;
     let (mut bots, mut rules, mut chats, mut requests) = (1, 0, 1, 10_000);
+    let mut console = None;
     let mut argv = std::env::args().skip(1);
     while let Some(flag) = argv.next() {
         let value = argv.next().ok_or_else(|| format!("{flag} needs a value"))?;
@@ -107,6 +119,13 @@ fn args() -> Result<Args, String> {
             "--rules" => rules = number()?,
             "--chats" => chats = number()?,
             "--requests" => requests = number()?,
+            "--console" => {
+                console = Some(match value.as_str() {
+                    "open" => true,
+                    "closed" => false,
+                    _ => return Err(format!("--console takes open or closed, not {value}")),
+                })
+            }
             _ => return Err(format!("unknown flag {flag}")),
         }
     }
@@ -120,6 +139,7 @@ fn args() -> Result<Args, String> {
         rules,
         chats,
         requests,
+        console,
     })
 }
 
@@ -181,6 +201,31 @@ fn request(case: Case, bot: usize, user: i64) -> RawRequest {
     }
 }
 
+/// Opens the console's live journal and reads it in a task, as the server would send it.
+fn read_console(mock: &Mock) -> tokio::task::JoinHandle<()> {
+    let events = RawRequest::new(
+        http::Method::GET,
+        http::Uri::from_static("/__mock/journal/events"),
+        "",
+    );
+    let reply = futures_util::FutureExt::now_or_never(mock.handle(events))
+        .expect("the stream opens at once");
+    let Some(mut body) = reply.stream.as_ref().and_then(|stream| stream.take()) else {
+        eprintln!(
+            "handler_cost: the console's stream did not open: {}",
+            reply.status
+        );
+        std::process::exit(1)
+    };
+    tokio::spawn(async move {
+        let mut sent = 0usize;
+        while let Some(piece) = futures_util::StreamExt::next(&mut body).await {
+            sent += std::hint::black_box(piece.len());
+        }
+        std::hint::black_box(sent);
+    })
+}
+
 fn main() -> ExitCode {
     let args = match args() {
         Ok(args) => args,
@@ -191,6 +236,7 @@ fn main() -> ExitCode {
     };
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
+        .start_paused(args.console.is_some())
         .build()
         .expect("a runtime");
     let config = Config::default().clock(Clock::manual());
@@ -225,10 +271,17 @@ fn main() -> ExitCode {
             (0..args.bots).map(|i| request(args.case, i, 0)).collect()
         };
 
+        let reader = (args.console == Some(true)).then(|| read_console(&mock));
         let mut last = None;
         for k in 0..args.requests {
             let reply = mock.handle(prepared[k % prepared.len()].clone()).await;
             last = Some(reply);
+            if args.console.is_some() && k % REQUESTS_PER_MS == REQUESTS_PER_MS - 1 {
+                tokio::time::sleep(std::time::Duration::from_millis(1)).await;
+            }
+        }
+        if let Some(reader) = reader {
+            reader.abort();
         }
         match last {
             Some(reply) if reply.status == 200 && reply.body.starts_with(b"{\"ok\":true,") => {

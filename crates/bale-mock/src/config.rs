@@ -100,7 +100,7 @@ pub const LIMITS: [(&str, &str); 15] = [
     ("journal-entries", "journal entries; the oldest are dropped and counted"),
     ("journal-bytes", "bytes of journal entries (each value is cut at 4 KiB); the oldest are dropped and counted"),
     ("journal-streams", "live journal streams (GET /__mock/journal/events, the console's) open at once; one more is refused (429)"),
-    ("journal-stream-backlog", "entries a live journal stream may fall behind (all streams share one ring of them); a slower reader skips entries and is told how many"),
+    ("journal-stream-backlog", "entries a live journal stream may fall behind (all streams share one ring of their numbers); a slower reader skips entries and is told how many"),
     ("users", "users in the world; declaring one more is refused (400)"),
     ("chats", "group chats, supergroups and channels; declaring one more is refused (400)"),
     ("memberships", "members of group chats, all chats together; a chat that would pass it is refused (400)"),

@@ -49,7 +49,8 @@ pub type Headers = &'static [(&'static str, &'static str)];
 #[derive(Clone)]
 pub struct BodyStream(Arc<Mutex<Option<PinnedStream>>>);
 
-type PinnedStream = Pin<Box<dyn Stream<Item = Bytes> + Send>>;
+/// A body stream as the server polls it.
+pub type PinnedStream = Pin<Box<dyn Stream<Item = Bytes> + Send>>;
 
 impl BodyStream {
     /// Wraps `stream`; the body ends when it does.
@@ -57,8 +58,9 @@ impl BodyStream {
         BodyStream(Arc::new(Mutex::new(Some(Box::pin(stream)))))
     }
 
-    /// The stream, the first time it is asked for.
-    pub(crate) fn take(&self) -> Option<PinnedStream> {
+    /// The stream, the first time it is asked for (the server sends it as the body; a
+    /// caller of [`crate::Mock::handle`] reads it from here).
+    pub fn take(&self) -> Option<PinnedStream> {
         self.0.lock().unwrap_or_else(PoisonError::into_inner).take()
     }
 }

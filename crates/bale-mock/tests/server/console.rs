@@ -156,6 +156,34 @@ async fn the_stream_delivers_each_entry_live_in_order_as_the_journal_shows_it() 
 }
 
 #[tokio::test]
+async fn a_flood_is_streamed_or_counted_never_lost_and_ends_with_the_newest() {
+    let server = MockServer::start();
+    let mut events = Events::open(&server.uri()).await;
+    const FLOOD: usize = 300; // more than a piece carries (64)
+    let calls = (0..FLOOD).map(|_| call(&server, TOKEN, "getMe"));
+    futures_util::future::join_all(calls).await;
+    let newest = get(&server, "/__mock/journal?limit=1").await.body["entries"][0]["seq"].clone();
+    let seen = |text: &str| text.contains(&format!("\"seq\":{newest},"));
+    events.until(seen).await;
+
+    // Each request is either streamed or counted in a lag notice, in order.
+    let (mut streamed, mut skipped, mut last) = (0, 0, 0);
+    for event in events.text.split("\n\n") {
+        if let Some(data) = event.strip_prefix("event: lagged\ndata: ") {
+            skipped += serde_json::from_str::<Value>(data).unwrap()["skipped"]
+                .as_u64()
+                .unwrap();
+        } else if let Some(data) = event.strip_prefix("data: ") {
+            let seq = serde_json::from_str::<Value>(data).unwrap()["seq"].as_u64().unwrap();
+            assert!(seq > last, "in order: {seq} after {last}");
+            (last, streamed) = (seq, streamed + 1);
+        }
+    }
+    assert_eq!(streamed + skipped, FLOOD as u64, "{}", events.text);
+    assert_eq!(Value::from(last), newest);
+}
+
+#[tokio::test]
 async fn one_stream_more_than_the_limit_is_refused() {
     let config = Config {
         journal_streams: 1,

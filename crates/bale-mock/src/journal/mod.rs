@@ -4,24 +4,29 @@
 //!
 //! Entries name the bot by id only; the token is never stored.
 //!
-//! The journal is also published live ([`Journal::subscribe`], read by the console's
-//! `GET /__mock/journal/events`): each recorded entry goes out once, as JSON, to every
-//! subscriber — and only when there is one, so an unwatched server pays one atomic load per
-//! request for it (the broadcast channel's own count takes a lock). Subscribers share one ring of `backlog` entries: one that falls behind
-//! skips entries (and is told how many) instead of holding memory or the request path.
+//! The journal can also be read live ([`Journal::subscribe`], by the console's
+//! `GET /__mock/journal/events`); [`Subscription`] says why that costs a request next to
+//! nothing. Subscribers share one ring of the numbers of the last `backlog` entries
+//! recorded: one that falls behind skips entries (and is told how many) instead of
+//! holding memory or the request path.
 
 use std::borrow::Cow;
 use std::collections::VecDeque;
-use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use bale_api::{redact, BotId};
-use bytes::Bytes;
 use serde::Serialize;
 use serde_json::{Map, Value};
-use tokio::sync::broadcast::{self, error::RecvError, error::TryRecvError};
+use tokio::sync::Notify;
 
 use crate::request::{Param, Params};
+
+mod json;
+mod live;
+
+use live::Recorded;
+pub use live::{Read, Subscription};
 
 /// One answered request.
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -158,39 +163,13 @@ pub struct Journal {
     byte_budget: usize,
     /// The last number taken.
     last_seq: AtomicU64,
-    inner: Mutex<Inner>,
-    /// Each recorded entry as JSON, to the live subscribers.
-    live: broadcast::Sender<Bytes>,
-    /// How many live subscribers are open: read on every request, so an atomic.
-    subscribers: Arc<AtomicUsize>,
+    inner: Arc<Mutex<Inner>>,
+    /// Wakes the live subscribers that wait for an entry.
+    wake: Arc<Notify>,
     /// How many live subscribers may be open at once.
     max_subscribers: usize,
-}
-
-/// A live feed of the journal ([`Journal::subscribe`]); dropping it frees its place.
-#[derive(Debug)]
-pub struct Subscription {
-    entries: broadcast::Receiver<Bytes>,
-    subscribers: Arc<AtomicUsize>,
-}
-
-impl Subscription {
-    /// The next entry as JSON, waiting for it; `Lagged(n)` when `n` were skipped because
-    /// this reader fell more than the backlog behind.
-    pub async fn recv(&mut self) -> Result<Bytes, RecvError> {
-        self.entries.recv().await
-    }
-
-    /// The next entry as JSON, if one is waiting.
-    pub fn try_recv(&mut self) -> Result<Bytes, TryRecvError> {
-        self.entries.try_recv()
-    }
-}
-
-impl Drop for Subscription {
-    fn drop(&mut self) {
-        self.subscribers.fetch_sub(1, Ordering::Release);
-    }
+    /// How many recorded entries the live subscribers may fall behind.
+    backlog: usize,
 }
 
 #[derive(Debug, Default)]
@@ -199,6 +178,14 @@ struct Inner {
     entries: VecDeque<(JournalEntry, usize)>,
     bytes: usize,
     dropped: u64,
+    /// What the live subscribers read.
+    live: Recorded,
+}
+
+/// The journal's state, whatever a panicking holder left: it is consistent after every
+/// step.
+fn lock(inner: &Mutex<Inner>) -> MutexGuard<'_, Inner> {
+    inner.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
 impl Journal {
@@ -208,39 +195,23 @@ impl Journal {
         Journal::with_live(capacity, byte_budget, 0, 1)
     }
 
-    /// A journal as [`Journal::new`] that also publishes its entries to at most
-    /// `max_subscribers` live subscribers at once, each at most `backlog` entries behind.
+    /// A journal as [`Journal::new`] that can also be read live by at most
+    /// `max_subscribers` subscribers at once, each at most `backlog` entries behind.
     pub fn with_live(
         capacity: usize,
         byte_budget: usize,
         max_subscribers: usize,
         backlog: usize,
     ) -> Journal {
-        // A broadcast channel needs room for one entry at least.
-        let (live, _) = broadcast::channel(backlog.max(1));
         Journal {
             capacity,
             byte_budget,
             last_seq: AtomicU64::new(0),
-            inner: Mutex::default(),
-            live,
-            subscribers: Arc::default(),
+            inner: Arc::default(),
+            wake: Arc::default(),
             max_subscribers,
+            backlog,
         }
-    }
-
-    /// A live feed of the entries recorded from now on, each as the JSON that
-    /// `GET /__mock/journal` shows it; `None` when `max_subscribers` are already open.
-    pub fn subscribe(&self) -> Option<Subscription> {
-        let open = self.subscribers.fetch_add(1, Ordering::AcqRel);
-        if open >= self.max_subscribers {
-            self.subscribers.fetch_sub(1, Ordering::Release);
-            return None;
-        }
-        Some(Subscription {
-            entries: self.live.subscribe(),
-            subscribers: Arc::clone(&self.subscribers),
-        })
     }
 
     /// Takes the next sequence number, from 1. Two numbers taken under one lock are in
@@ -253,15 +224,11 @@ impl Journal {
     /// Adds an entry numbered by [`Journal::reserve`], in `seq` order (it is almost always
     /// the newest); drops the oldest ones while over a bound.
     pub(crate) fn record(&self, entry: JournalEntry) {
-        if self.subscribers.load(Ordering::Acquire) > 0 {
-            // Serialised once for every subscriber; a send fails only when the last one
-            // has just left.
-            if let Ok(json) = serde_json::to_vec(&entry) {
-                let _ = self.live.send(Bytes::from(json));
-            }
-        }
         let size = entry.size();
-        let mut inner = self.inner.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut inner = lock(&self.inner);
+        if inner.live.note(entry.seq, self.backlog) {
+            self.wake.notify_waiters();
+        }
         if self.capacity == 0 || size > self.byte_budget {
             inner.dropped += 1;
             return;
@@ -290,7 +257,7 @@ impl Journal {
     /// The newest `limit` entries that `keep` accepts, oldest first. Only those are copied:
     /// a read of one entry does not copy the journal under its lock.
     pub fn newest(&self, limit: usize, keep: impl Fn(&JournalEntry) -> bool) -> Vec<JournalEntry> {
-        let inner = self.inner.lock().unwrap_or_else(PoisonError::into_inner);
+        let inner = lock(&self.inner);
         let mut found: Vec<JournalEntry> = inner
             .entries
             .iter()
@@ -306,7 +273,7 @@ impl Journal {
 
     /// Forgets every entry and the dropped count (the sequence numbers go on).
     pub fn clear(&self) {
-        let mut inner = self.inner.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut inner = lock(&self.inner);
         inner.entries.clear();
         inner.bytes = 0;
         inner.dropped = 0;
@@ -314,10 +281,7 @@ impl Journal {
 
     /// How many entries were dropped to keep the bound.
     pub fn dropped(&self) -> u64 {
-        self.inner
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .dropped
+        lock(&self.inner).dropped
     }
 }
 
@@ -425,22 +389,123 @@ mod tests {
         assert_eq!(map["…"], "<38 more parameters not journaled>");
     }
 
+    /// What a subscription reads now: entries by method, skips as `-N`.
+    fn read_all(subscription: &mut Subscription) -> Vec<String> {
+        let mut read = Vec::new();
+        subscription.read(usize::MAX, |step| {
+            read.push(match step {
+                Read::Skipped(n) => format!("-{n}"),
+                Read::Entry(entry) => entry.method.clone(),
+            });
+            true
+        });
+        read
+    }
+
     #[test]
-    fn subscribers_get_each_entry_as_json_up_to_the_cap() {
+    fn subscribers_read_each_entry_in_the_order_recorded_up_to_the_cap() {
         let journal = Journal::with_live(10, usize::MAX, 2, 8);
         let first = journal.subscribe();
         let mut second = journal.subscribe().expect("two may subscribe");
         assert!(journal.subscribe().is_none(), "a third is refused");
         drop(first);
         let mut third = journal.subscribe().expect("a slot was freed");
+        // A long poll's number is taken before a later request's, and recorded after it.
+        let (poll, quick) = (journal.reserve(), journal.reserve());
+        for (seq, method) in [(quick, "getMe"), (poll, "getUpdates")] {
+            journal.record(JournalEntry {
+                seq,
+                ..entry(method)
+            });
+        }
+        for subscription in [&mut second, &mut third] {
+            assert_eq!(read_all(subscription), ["getMe", "getUpdates"]);
+            assert!(read_all(subscription).is_empty(), "read once");
+        }
+    }
+
+    #[test]
+    fn a_reader_stopped_early_goes_on_where_it_stopped() {
+        let journal = Journal::with_live(10, usize::MAX, 1, 8);
+        let mut subscription = journal.subscribe().unwrap();
+        for method in ["a", "b", "c"] {
+            journal.record(JournalEntry {
+                seq: journal.reserve(),
+                ..entry(method)
+            });
+        }
+        // `each` runs under the journal's lock: the expected entry is taken before.
+        let a = journal.entries()[0].clone();
+        let mut first = Vec::new();
+        subscription.read(usize::MAX, |step| {
+            first.push(step == Read::Entry(&a));
+            false
+        });
+        assert_eq!(first, [true]);
+        assert_eq!(read_all(&mut subscription), ["b", "c"]);
+    }
+
+    #[test]
+    fn entries_past_the_backlog_or_dropped_by_the_journal_are_counted_as_skipped() {
+        let journal = Journal::with_live(3, usize::MAX, 1, 4);
+        let mut subscription = journal.subscribe().unwrap();
+        for n in 1..=6 {
+            journal.record(JournalEntry {
+                seq: journal.reserve(),
+                ..entry(&format!("m{n}"))
+            });
+        }
+        // The backlog has m3…m6; the journal keeps only m4…m6.
+        assert_eq!(read_all(&mut subscription), ["-3", "m4", "m5", "m6"]);
+        journal.record(JournalEntry {
+            seq: journal.reserve(),
+            ..entry("m7")
+        });
+        journal.clear();
+        assert_eq!(read_all(&mut subscription), ["-1"]);
+    }
+
+    #[test]
+    fn of_more_waiting_than_asked_for_the_newest_are_read() {
+        let journal = Journal::with_live(10, usize::MAX, 1, 8);
+        let mut subscription = journal.subscribe().unwrap();
+        for n in 1..=5 {
+            journal.record(JournalEntry {
+                seq: journal.reserve(),
+                ..entry(&format!("m{n}"))
+            });
+        }
+        let mut read = Vec::new();
+        subscription.read(2, |step| {
+            read.push(match step {
+                Read::Skipped(n) => format!("-{n}"),
+                Read::Entry(entry) => entry.method.clone(),
+            });
+            true
+        });
+        assert_eq!(read, ["-3", "m4", "m5"]);
+        assert!(
+            read_all(&mut subscription).is_empty(),
+            "the skipped stay skipped"
+        );
+    }
+
+    #[tokio::test]
+    async fn ready_waits_for_an_entry_not_yet_read() {
+        let journal = Arc::new(Journal::with_live(10, usize::MAX, 1, 8));
+        let mut subscription = journal.subscribe().unwrap();
+        let waiting = tokio::spawn(async move {
+            subscription.ready().await;
+            read_all(&mut subscription)
+        });
+        tokio::task::yield_now().await;
+        assert!(!waiting.is_finished());
         journal.record(JournalEntry {
             seq: journal.reserve(),
             ..entry("getMe")
         });
-        for receiver in [&mut second, &mut third] {
-            let json: Value = serde_json::from_slice(&receiver.try_recv().unwrap()).unwrap();
-            assert_eq!(json, serde_json::to_value(&journal.entries()[0]).unwrap());
-        }
+        let read = tokio::time::timeout(std::time::Duration::from_secs(5), waiting);
+        assert_eq!(read.await.unwrap().unwrap(), ["getMe"]);
     }
 
     #[test]
