@@ -120,9 +120,9 @@ pub fn targets(r: &Results) -> Vec<Target> {
     // browser) shares the cores too, so req/s also counts what reading the stream costs.
     let console = r.console.map(|[(rps, cpu), (rps_open, cpu_open)]| {
         let costlier = cpu_open / cpu - 1.0;
-        let slower = (1.0 - rps_open / rps) * 1e2;
+        let change = (rps_open / rps - 1.0) * 1e2;
         let figure = format!(
-            "mock CPU per request {:+.1} %; {rps:.0} → {rps_open:.0} req/s ({slower:.1} % fewer, \
+            "mock CPU per request {:+.1} %; {rps:.0} → {rps_open:.0} req/s ({change:+.1} %, \
              the reader's CPU included)",
             costlier * 1e2
         );
