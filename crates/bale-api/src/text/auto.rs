@@ -339,9 +339,24 @@ fn find_tg_urls(s: &[u8]) -> Ranges {
     result
 }
 
+/// The bytes each finder starts from: `@` mentions, `/` commands, `#` hashtags, `$`
+/// cashtags, digits bank cards, `:` tg: links, `.` URLs and e-mail addresses.
+fn is_trigger(c: u8) -> bool {
+    matches!(c, b'@' | b'/' | b'#' | b'$' | b':' | b'.' | b'0'..=b'9')
+}
+
 /// td's `find_entities` for a bot's text (`skip_bot_commands` as td is told), with byte
 /// ranges turned into UTF-16 offsets.
 pub(crate) fn find_entities(text: &str, skip_bot_commands: bool) -> Vec<Entity> {
+    // Most messages hold no byte a finder starts from: one scan instead of seven.
+    if !text.bytes().any(is_trigger) {
+        return Vec::new();
+    }
+    find_entities_scanning(text, skip_bot_commands)
+}
+
+/// [`find_entities`] without the look for a byte any finder starts from.
+fn find_entities_scanning(text: &str, skip_bot_commands: bool) -> Vec<Entity> {
     let s = text.as_bytes();
     let mut found: Vec<(Kind, usize, usize)> = Vec::new();
     let mut add = |kind: Kind, ranges: Ranges| {

@@ -42,6 +42,28 @@ fn dropped_extra_bytes(text: &[u8], pos: usize) -> Option<usize> {
     None
 }
 
+/// td's `clean_input_string`: [`clean_with_entities`] with no entities to move, so no
+/// UTF-16 offsets to keep — a byte loop for the common message.
+fn clean(text: &[u8]) -> Vec<u8> {
+    let mut result = Vec::with_capacity(text.len());
+    let mut pos = 0;
+    while pos < text.len() {
+        let c = text[pos];
+        match c {
+            0..=9 | 11 | 12 | 14..=31 => result.push(b' '),
+            b'\r' => {}
+            0x80.. => match dropped_extra_bytes(text, pos) {
+                Some(extra) => pos += extra,
+                None => result.push(c),
+            },
+            _ => result.push(c),
+        }
+        pos += 1;
+    }
+    replace_offending_characters(&mut result);
+    result
+}
+
 /// td's `clean_input_string_with_entities` (also its `clean_input_string` when there are
 /// no entities): cleans the text and moves the entities over what was removed.
 fn clean_with_entities(text: &[u8], entities: &mut [Entity]) -> Result<Vec<u8>, String> {
@@ -152,6 +174,12 @@ fn last_non_whitespace(text: &[u8], entities: &mut Vec<Entity>) -> Option<(usize
 
 /// td's `is_empty_string`: whether nothing but spaces and invisible characters is left.
 pub(crate) fn is_empty_string(text: &str) -> bool {
+    // A visible ASCII character is neither trimmed nor invisible.
+    !text.bytes().any(|c| c.is_ascii_graphic()) && is_empty_string_scanning(text)
+}
+
+/// [`is_empty_string`] without the look for a visible ASCII character.
+fn is_empty_string_scanning(text: &str) -> bool {
     let is_blank_space = |c: char| {
         matches!(
             c,
@@ -227,7 +255,7 @@ pub(crate) fn fix_formatted_text(
         }
     }
     let mut result = if entities.is_empty() {
-        clean_with_entities(text.as_bytes(), &mut [])?
+        clean(text.as_bytes())
     } else {
         remove_empty_entities(&mut entities);
         entities = fix_entities(entities);

@@ -174,7 +174,9 @@ async fn a_flood_is_streamed_or_counted_never_lost_and_ends_with_the_newest() {
                 .as_u64()
                 .unwrap();
         } else if let Some(data) = event.strip_prefix("data: ") {
-            let seq = serde_json::from_str::<Value>(data).unwrap()["seq"].as_u64().unwrap();
+            let seq = serde_json::from_str::<Value>(data).unwrap()["seq"]
+                .as_u64()
+                .unwrap();
             assert!(seq > last, "in order: {seq} after {last}");
             (last, streamed) = (seq, streamed + 1);
         }

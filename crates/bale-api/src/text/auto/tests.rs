@@ -92,3 +92,44 @@ fn found_entities_are_in_utf16_and_do_not_overlap() {
     assert_eq!(e.len(), 1);
     assert_eq!(e[0].kind, Kind::EmailAddress);
 }
+
+mod trigger_scan {
+    use proptest::prelude::*;
+
+    use super::super::{find_entities, find_entities_scanning};
+
+    /// One entity of each kind the finders find, and words near them: full-width and
+    /// Persian look-alikes, letters, spaces.
+    const TOKENS: &[&str] = &[
+        "@bale_bot",
+        "/start",
+        "#tag",
+        "$USD",
+        "4111 1111 1111 1111",
+        "tg://resolve?domain=bale",
+        "bale.ai",
+        "a@b.co",
+        "hello",
+        " ",
+        "\n",
+        "＠bale",
+        "ｘ．ｃｏｍ",
+        "۱۲۳۴",
+        "_-",
+        "سلام",
+    ];
+
+    proptest! {
+        #[test]
+        fn the_trigger_scan_finds_what_the_finders_find(
+            tokens in proptest::collection::vec(proptest::sample::select(TOKENS), 0..5),
+            skip_bot_commands in any::<bool>(),
+        ) {
+            let text = tokens.concat();
+            prop_assert_eq!(
+                find_entities(&text, skip_bot_commands),
+                find_entities_scanning(&text, skip_bot_commands)
+            );
+        }
+    }
+}

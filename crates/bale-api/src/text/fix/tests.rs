@@ -70,3 +70,31 @@ fn empty_string_detection() {
     assert!(is_empty_string("\u{2800}\u{3000}\u{e0041}"));
     assert!(!is_empty_string("\u{200b}.\u{200b}"));
 }
+
+mod fast_paths {
+    use proptest::prelude::*;
+
+    use super::super::{clean, clean_with_entities, is_empty_string, is_empty_string_scanning};
+
+    /// Text made of what cleaning and the blank test treat specially: control characters,
+    /// `\r`, the dropped U+2028..U+202E and combining lines, direction marks, blank and
+    /// invisible spaces, beside letters, Persian and an emoji.
+    const TRICKY: &str = "(?s)[\\x00-\\x7f\\x{2028}-\\x{202e}\\x{200b}-\\x{200f}\\x{333}\\x{33f}\\x{30a}\\x{a0}\\x{1680}\\x{2000}\\x{3000}\\x{feff}\\x{e0020}سلام😀]{0,40}";
+
+    proptest! {
+        #[test]
+        fn cleaning_without_entities_is_cleaning_with_none(text in TRICKY) {
+            prop_assert_eq!(clean(text.as_bytes()), clean_with_entities(text.as_bytes(), &mut []).unwrap());
+        }
+
+        #[test]
+        fn cleaning_any_text_without_entities_is_cleaning_with_none(text in any::<String>()) {
+            prop_assert_eq!(clean(text.as_bytes()), clean_with_entities(text.as_bytes(), &mut []).unwrap());
+        }
+
+        #[test]
+        fn the_blank_test_agrees_with_its_full_scan(text in TRICKY) {
+            prop_assert_eq!(is_empty_string(&text), is_empty_string_scanning(&text));
+        }
+    }
+}
