@@ -7,7 +7,7 @@ use serde::Deserialize;
 
 use crate::access::Target;
 use crate::conversation::Sender;
-use crate::methods::Call;
+use crate::methods::{self, done, Call};
 
 /// `Bad Request: message to be replied not found`.
 fn reply_not_found() -> ApiError {
@@ -88,6 +88,21 @@ pub(crate) fn format(
 /// Gives `message` the id, sender, chat and date of a new message from the bot in
 /// `target`, keeps it in the bot's transcript, and returns it.
 pub(crate) fn post(call: &mut Call<'_>, target: &Target, mut message: Message) -> Message {
+    address(call, target, &mut message);
+    call.state.conversation.store(Sender::Bot, message.clone());
+    message
+}
+
+/// [`post`], answering with the message: it is serialised, then kept, not copied.
+pub(crate) fn send(call: &mut Call<'_>, target: &Target, mut message: Message) -> methods::Result {
+    address(call, target, &mut message);
+    let answer = done(&message);
+    call.state.conversation.store(Sender::Bot, message);
+    answer
+}
+
+/// Gives `message` the id, sender, chat and date of a new message from the bot in `target`.
+fn address(call: &mut Call<'_>, target: &Target, message: &mut Message) {
     message.message_id = if target.own_numbering {
         let mut directory = call.world.write();
         directory.chat_mut(target.chat.id).map_or(1, |group| {
@@ -105,8 +120,6 @@ pub(crate) fn post(call: &mut Call<'_>, target: &Target, mut message: Message) -
     }
     message.chat = Some(target.chat.clone());
     message.date = call.date();
-    call.state.conversation.store(Sender::Bot, message.clone());
-    message
 }
 
 /// `Bad Request: message is not modified: …`, an edit that changes nothing.

@@ -189,6 +189,23 @@ fn read_json(body: &[u8], params: &mut Params) -> Result<(), ApiError> {
     }
 }
 
+/// A JSON member's value as a parameter's text: a string's own text, any other value's
+/// JSON text as `serde_json::Value` writes it — integers (a `chat_id`, most often) through
+/// itoa, which writes the same digits without the formatting machinery.
+fn json_text(value: Value) -> String {
+    match value {
+        Value::String(text) => text,
+        Value::Number(n) => match (n.as_i64(), n.as_u64()) {
+            (Some(i), _) => itoa::Buffer::new().format(i).to_owned(),
+            (None, Some(u)) => itoa::Buffer::new().format(u).to_owned(),
+            _ => n.to_string(),
+        },
+        Value::Bool(true) => "true".to_owned(),
+        Value::Bool(false) => "false".to_owned(),
+        other => other.to_string(),
+    }
+}
+
 /// What a JSON body held at its top.
 enum JsonTop {
     /// An object: its members are parameters now.
@@ -233,10 +250,7 @@ impl<'de> serde::de::Visitor<'de> for JsonParams<'_> {
     fn visit_map<A: serde::de::MapAccess<'de>>(mut self, mut map: A) -> Result<JsonTop, A::Error> {
         let start = self.params.0.len();
         while let Some(key) = map.next_key::<String>()? {
-            let text = match map.next_value::<Value>()? {
-                Value::String(text) => text,
-                other => other.to_string(),
-            };
+            let text = json_text(map.next_value::<Value>()?);
             let members = &mut self.params.0[start..];
             let at = match &mut self.seen {
                 Some(seen) => seen.get(&key).copied(),
@@ -385,6 +399,9 @@ fn multipart_error(error: multer::Error) -> ApiError {
 
 #[cfg(test)]
 mod tests {
+    use proptest::prelude::*;
+    use serde_json::json;
+
     use super::*;
 
     async fn parse(query: Option<&str>, content_type: &str, body: &str) -> Params {
@@ -572,5 +589,17 @@ mod tests {
         .await
         .unwrap_err();
         assert_eq!(error.error_code, 413);
+    }
+
+    proptest! {
+        #[test]
+        fn a_members_text_is_what_serde_json_writes(
+            i in any::<i64>(), u in any::<u64>(), f in any::<f64>(), b in any::<bool>()
+        ) {
+            for value in [json!(i), json!(u), json!(f), json!(b), json!(null), json!([i, {"a": f}])] {
+                prop_assert_eq!(json_text(value.clone()), value.to_string());
+            }
+            prop_assert_eq!(json_text(json!("text")), "text");
+        }
     }
 }

@@ -6,7 +6,7 @@
 use serde::Deserialize;
 
 use super::copy_message::source;
-use super::{done, Call, Result};
+use super::{Call, Result};
 use crate::compose;
 
 #[derive(Deserialize)]
@@ -49,5 +49,5 @@ pub(super) fn run(mut call: Call<'_>, p: Params) -> Result {
     }
     message.from = None;
     message.sender_chat = None;
-    done(&compose::post(&mut call, &target, message))
+    compose::send(&mut call, &target, message)
 }

@@ -149,7 +149,7 @@ pub(crate) enum Outcome {
     WebhookSet(&'static str, u64),
     /// A long poll to await outside the lock.
     Poll(Poll),
-    /// The whole `{"ok":true,"result":…}` body, serialised before (a bot's cached getMe).
+    /// The whole `{"ok":true,"result":…}` body ([`done`], a bot's cached getMe).
     Body(bytes::Bytes),
 }
 
@@ -162,9 +162,11 @@ pub(crate) fn raw<T: serde::Serialize + ?Sized>(value: &T) -> Box<RawValue> {
     serde_json::value::to_raw_value(value).unwrap_or_default()
 }
 
-/// A finished answer.
+/// A finished answer, serialised whole (`{"ok":true,"result":…}`) into one buffer: no
+/// result serialised apart and copied in.
 pub(crate) fn done<T: serde::Serialize + ?Sized>(value: &T) -> Result {
-    Ok(Outcome::Done(raw(value)))
+    let body = bale_api::Envelope::Ok(value).to_bytes();
+    Ok(Outcome::Body(bytes::Bytes::from(body)))
 }
 
 macro_rules! table {

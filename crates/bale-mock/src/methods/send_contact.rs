@@ -5,7 +5,7 @@
 use bale_api::{ApiError, Contact, Message};
 use serde::Deserialize;
 
-use super::{done, Call, Result};
+use super::{Call, Result};
 use crate::access::{self, Need};
 use crate::{compose, markup};
 
@@ -56,5 +56,5 @@ pub(super) fn run(mut call: Call<'_>, p: Params) -> Result {
         reply_markup,
         ..Message::default()
     };
-    done(&compose::post(&mut call, &target, message))
+    compose::send(&mut call, &target, message)
 }

@@ -4,7 +4,7 @@
 use bale_api::{ApiError, Location, Message};
 use serde::Deserialize;
 
-use super::{done, Call, Result};
+use super::{Call, Result};
 use crate::access::{self, Need};
 use crate::{compose, markup};
 
@@ -47,5 +47,5 @@ pub(super) fn run(mut call: Call<'_>, p: Params) -> Result {
         reply_markup,
         ..Message::default()
     };
-    done(&compose::post(&mut call, &target, message))
+    compose::send(&mut call, &target, message)
 }

@@ -4,7 +4,7 @@
 use bale_api::{ApiError, Message};
 use serde::Deserialize;
 
-use super::{done, Call, Result};
+use super::{Call, Result};
 use crate::access::{self, Need};
 use crate::{compose, markup};
 
@@ -52,5 +52,5 @@ pub(super) fn run(mut call: Call<'_>, p: Params) -> Result {
         has_protected_content: p.protect_content,
         ..Message::default()
     };
-    done(&compose::post(&mut call, &target, message))
+    compose::send(&mut call, &target, message)
 }

@@ -11,7 +11,7 @@
 use bale_api::{ApiError, Message};
 use serde::Deserialize;
 
-use super::{done, Call, Result};
+use super::{Call, Result};
 use crate::access::{self, Need};
 use crate::files::{FileInfo, FileKind, NewFile};
 use crate::request::{Params as RequestParams, Upload};
@@ -228,5 +228,5 @@ pub(super) fn send(
         ..Message::default()
     };
     fill(&mut message, &file, &p);
-    done(&compose::post(&mut call, &target, message))
+    compose::send(&mut call, &target, message)
 }
