@@ -63,84 +63,46 @@ const REQUESTS_PER_MS: usize = 50;
 /// The multipart boundary.
 const BOUNDARY: &str = "handler-cost-boundary";
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 enum Case {
-    GetMeGet,
-    GetMeJson,
-    GetMeForm,
-    GetMeMultipart,
+    GetmeGet,
+    GetmeJson,
+    GetmeForm,
+    GetmeMultipart,
     SendMessageJson,
     SendMessageForm,
 }
 
 impl Case {
-    fn parse(name: &str) -> Option<Case> {
-        Some(match name {
-            "getme-get" => Case::GetMeGet,
-            "getme-json" => Case::GetMeJson,
-            "getme-form" => Case::GetMeForm,
-            "getme-multipart" => Case::GetMeMultipart,
-            "send-message-json" => Case::SendMessageJson,
-            "send-message-form" => Case::SendMessageForm,
-            _ => return None,
-        })
-    }
-
     fn sends_messages(self) -> bool {
         matches!(self, Case::SendMessageJson | Case::SendMessageForm)
     }
 }
 
-struct Args {
-    case: Case,
-    bots: usize,
-    rules: usize,
-    chats: usize,
-    requests: usize,
-    /// `Some(open)`: the paused clock moves, and the console's stream is open or not.
-    console: Option<bool>,
+/// The console's live journal during the run.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+enum Console {
+    /// The paused clock steps, no stream open: the baseline for `open`.
+    Closed,
+    /// The paused clock steps, the stream open and read.
+    Open,
 }
 
-fn args() -> Result<Args, String> {
-    let mut case = None;
-    let (mut bots, mut rules, mut chats, mut requests) = (1, 0, 1, 10_000);
-    let mut console = None;
-    let mut argv = std::env::args().skip(1);
-    while let Some(flag) = argv.next() {
-        let value = argv.next().ok_or_else(|| format!("{flag} needs a value"))?;
-        let number = || {
-            value
-                .parse::<usize>()
-                .map_err(|e| format!("{flag} {value}: {e}"))
-        };
-        match flag.as_str() {
-            "--case" => case = Some(Case::parse(&value).ok_or(format!("no case {value:?}"))?),
-            "--bots" => bots = number()?,
-            "--rules" => rules = number()?,
-            "--chats" => chats = number()?,
-            "--requests" => requests = number()?,
-            "--console" => {
-                console = Some(match value.as_str() {
-                    "open" => true,
-                    "closed" => false,
-                    _ => return Err(format!("--console takes open or closed, not {value}")),
-                })
-            }
-            _ => return Err(format!("unknown flag {flag}")),
-        }
-    }
-    let case = case.ok_or("--case is required")?;
-    if bots == 0 || chats == 0 {
-        return Err("--bots and --chats must be at least 1".into());
-    }
-    Ok(Args {
-        case,
-        bots,
-        rules,
-        chats,
-        requests,
-        console,
-    })
+/// One Bot API request shape handed to the handler, without sockets.
+#[derive(clap::Parser)]
+struct Args {
+    #[arg(long, value_enum)]
+    case: Case,
+    #[arg(long, default_value_t = 1)]
+    bots: usize,
+    #[arg(long, default_value_t = 0)]
+    rules: usize,
+    #[arg(long, default_value_t = 1)]
+    chats: usize,
+    #[arg(long, default_value_t = 10_000)]
+    requests: usize,
+    #[arg(long, value_enum)]
+    console: Option<Console>,
 }
 
 /// `rules` rules that never match a request of this workload.
@@ -182,10 +144,10 @@ fn request(case: Case, bot: usize, user: i64) -> RawRequest {
         post("getMe", content_type, format!("--{BOUNDARY}--\r\n"))
     };
     match case {
-        Case::GetMeGet => RawRequest::new(http::Method::GET, bot_path(bot, "getMe"), ""),
-        Case::GetMeJson => post("getMe", "application/json", "{}".into()),
-        Case::GetMeForm => post("getMe", "application/x-www-form-urlencoded", String::new()),
-        Case::GetMeMultipart => multipart(),
+        Case::GetmeGet => RawRequest::new(http::Method::GET, bot_path(bot, "getMe"), ""),
+        Case::GetmeJson => post("getMe", "application/json", "{}".into()),
+        Case::GetmeForm => post("getMe", "application/x-www-form-urlencoded", String::new()),
+        Case::GetmeMultipart => multipart(),
         Case::SendMessageJson => post(
             "sendMessage",
             "application/json",
@@ -227,13 +189,11 @@ fn read_console(mock: &Mock) -> tokio::task::JoinHandle<()> {
 }
 
 fn main() -> ExitCode {
-    let args = match args() {
-        Ok(args) => args,
-        Err(error) => {
-            eprintln!("handler_cost: {error}");
-            return ExitCode::from(2);
-        }
-    };
+    let args = <Args as clap::Parser>::parse();
+    if args.bots == 0 || args.chats == 0 {
+        eprintln!("handler_cost: --bots and --chats must be at least 1");
+        return ExitCode::from(2);
+    }
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .start_paused(args.console.is_some())
@@ -248,7 +208,7 @@ fn main() -> ExitCode {
         // Every bot launched, and the journal full.
         for i in 0..args.bots.max(journal_capacity) {
             let bot = i % args.bots;
-            mock.handle(request(Case::GetMeGet, bot, 0)).await;
+            mock.handle(request(Case::GetmeGet, bot, 0)).await;
         }
         for j in 0..args.chats {
             let user = UserMessage {
@@ -271,7 +231,7 @@ fn main() -> ExitCode {
             (0..args.bots).map(|i| request(args.case, i, 0)).collect()
         };
 
-        let reader = (args.console == Some(true)).then(|| read_console(&mock));
+        let reader = (args.console == Some(Console::Open)).then(|| read_console(&mock));
         let mut last = None;
         for k in 0..args.requests {
             let reply = mock.handle(prepared[k % prepared.len()].clone()).await;
