@@ -188,6 +188,10 @@ fn read_console(mock: &Mock) -> tokio::task::JoinHandle<()> {
     })
 }
 
+/// The `bale-mock` binary's allocator, so the counts are those of the server users run.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let args = <Args as clap::Parser>::parse();
     if args.bots == 0 || args.chats == 0 {
