@@ -154,7 +154,7 @@ fn main() -> anyhow::Result<()> {
         // Rounds alternate, so that a disturbance of the machine does not fall on one side;
         // each side's req/s and the mock's own CPU seconds per request are summed.
         let mut sides = [[0.0; 3]; 2]; // without, with: requests, seconds, CPU seconds
-        for round in 0..6 {
+        for round in 0..10 {
             let open = round % 2 == 1;
             let reader = match open {
                 true => tokio.block_on(live::open_console(mock.addr))?,
