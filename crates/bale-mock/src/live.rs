@@ -167,13 +167,23 @@ mod tests {
         });
     }
 
+    /// A stream of `journal` past its opening comment, and the sender that stops it.
+    async fn opened(
+        journal: &Journal,
+    ) -> (
+        watch::Sender<bool>,
+        std::pin::Pin<Box<impl futures_util::Stream<Item = Bytes>>>,
+    ) {
+        let (stop, stopping) = watch::channel(false);
+        let mut events = Box::pin(stream(journal.subscribe().unwrap(), stopping, HEARTBEAT));
+        assert!(text(events.next().await).starts_with("retry: 2000\n"));
+        (stop, events)
+    }
+
     #[tokio::test]
     async fn a_slow_reader_is_told_what_it_skipped_then_gets_the_newest() {
         let journal = Journal::with_live(100, usize::MAX, 1, 4);
-        let (_stop, stopping) = watch::channel(false);
-        let events = stream(journal.subscribe().unwrap(), stopping, HEARTBEAT);
-        futures_util::pin_mut!(events);
-        assert!(text(events.next().await).starts_with("retry: 2000\n"));
+        let (_stop, mut events) = opened(&journal).await;
         for n in 1..=10 {
             record(&journal, &format!("m{n}"));
         }
@@ -218,10 +228,7 @@ mod tests {
     #[tokio::test]
     async fn a_flood_goes_out_as_its_newest_entries_and_a_count_of_the_rest() {
         let journal = Journal::with_live(100_000, usize::MAX, 1, 4096);
-        let (_stop, stopping) = watch::channel(false);
-        let events = stream(journal.subscribe().unwrap(), stopping, HEARTBEAT);
-        futures_util::pin_mut!(events);
-        events.next().await;
+        let (_stop, mut events) = opened(&journal).await;
         for n in 0..2000 {
             record(&journal, &format!("m{n}"));
         }
@@ -236,10 +243,7 @@ mod tests {
     #[tokio::test]
     async fn no_piece_is_much_bigger_than_its_bound_and_big_entries_all_go_out() {
         let journal = Journal::with_live(100_000, usize::MAX, 1, 4096);
-        let (_stop, stopping) = watch::channel(false);
-        let events = stream(journal.subscribe().unwrap(), stopping, HEARTBEAT);
-        futures_util::pin_mut!(events);
-        events.next().await;
+        let (_stop, mut events) = opened(&journal).await;
         // A method name of 4 KiB: a piece's byte bound comes before its entry bound.
         for n in 0..PIECE_ENTRIES {
             record(&journal, &format!("{n:04}{}", "x".repeat(4096)));
@@ -264,14 +268,7 @@ mod tests {
     #[tokio::test(start_paused = true)]
     async fn an_idle_stream_sends_heartbeats_and_ends_at_shutdown() {
         let journal = Journal::with_live(100, usize::MAX, 1, 4);
-        let (stop, stopping) = watch::channel(false);
-        let events = stream(
-            journal.subscribe().unwrap(),
-            stopping,
-            Duration::from_secs(15),
-        );
-        futures_util::pin_mut!(events);
-        events.next().await;
+        let (stop, mut events) = opened(&journal).await;
         assert_eq!(text(events.next().await), ": heartbeat\n\n");
         stop.send_replace(true);
         assert_eq!(events.next().await, None);

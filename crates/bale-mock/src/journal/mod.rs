@@ -326,9 +326,8 @@ mod tests {
         assert_eq!(journal.dropped(), 1);
     }
 
-    #[test]
-    fn entries_recorded_out_of_order_are_kept_in_seq_order() {
-        let journal = Journal::new(3, usize::MAX);
+    /// Takes numbers for `a`, `b` and `c`, and records `a` last, as a long poll is.
+    fn record_b_c_then_a(journal: &Journal) {
         let seqs: Vec<u64> = (0..3).map(|_| journal.reserve()).collect();
         for (seq, method) in [(seqs[1], "b"), (seqs[2], "c"), (seqs[0], "a")] {
             journal.record(JournalEntry {
@@ -336,6 +335,12 @@ mod tests {
                 ..entry(method)
             });
         }
+    }
+
+    #[test]
+    fn entries_recorded_out_of_order_are_kept_in_seq_order() {
+        let journal = Journal::new(3, usize::MAX);
+        record_b_c_then_a(&journal);
         let want = [(1, "a"), (2, "b"), (3, "c")].map(|(s, m)| (s, m.to_owned()));
         assert_eq!(kept(&journal), want);
         assert_eq!(journal.dropped(), 0);
@@ -344,13 +349,7 @@ mod tests {
     #[test]
     fn a_late_entry_older_than_every_kept_one_is_the_one_dropped() {
         let journal = Journal::new(2, usize::MAX);
-        let seqs: Vec<u64> = (0..3).map(|_| journal.reserve()).collect();
-        for (seq, method) in [(seqs[1], "b"), (seqs[2], "c"), (seqs[0], "a")] {
-            journal.record(JournalEntry {
-                seq,
-                ..entry(method)
-            });
-        }
+        record_b_c_then_a(&journal);
         assert_eq!(kept(&journal), [(2, "b".to_owned()), (3, "c".to_owned())]);
         assert_eq!(journal.dropped(), 1);
     }
