@@ -317,10 +317,7 @@ mod tests {
     fn keeps_the_newest_and_counts_the_dropped() {
         let journal = Journal::new(2, usize::MAX);
         for method in ["a", "b", "c"] {
-            journal.record(JournalEntry {
-                seq: journal.reserve(),
-                ..entry(method)
-            });
+            record(&journal, method);
         }
         assert_eq!(kept(&journal), [(2, "b".to_owned()), (3, "c".to_owned())]);
         assert_eq!(journal.dropped(), 1);
@@ -359,10 +356,7 @@ mod tests {
         let budget = 3 * entry("x").size() + 10;
         let journal = Journal::new(100, budget);
         for method in ["a", "b", "c", "d", "e"] {
-            journal.record(JournalEntry {
-                seq: journal.reserve(),
-                ..entry(method)
-            });
+            record(&journal, method);
         }
         let kept: Vec<_> = journal.entries().into_iter().map(|e| e.method).collect();
         assert_eq!(kept, ["c", "d", "e"]);
@@ -388,10 +382,23 @@ mod tests {
         assert_eq!(map["…"], "<38 more parameters not journaled>");
     }
 
+    /// Records an entry of `method` with the next number.
+    fn record(journal: &Journal, method: &str) {
+        journal.record(JournalEntry {
+            seq: journal.reserve(),
+            ..entry(method)
+        });
+    }
+
     /// What a subscription reads now: entries by method, skips as `-N`.
     fn read_all(subscription: &mut Subscription) -> Vec<String> {
+        read_newest(subscription, usize::MAX)
+    }
+
+    /// [`read_all`] of at most the `most` newest waiting.
+    fn read_newest(subscription: &mut Subscription, most: usize) -> Vec<String> {
         let mut read = Vec::new();
-        subscription.read(usize::MAX, |step| {
+        subscription.read(most, |step| {
             read.push(match step {
                 Read::Skipped(n) => format!("-{n}"),
                 Read::Entry(entry) => entry.method.clone(),
@@ -428,10 +435,7 @@ mod tests {
         let journal = Journal::with_live(10, usize::MAX, 1, 8);
         let mut subscription = journal.subscribe().unwrap();
         for method in ["a", "b", "c"] {
-            journal.record(JournalEntry {
-                seq: journal.reserve(),
-                ..entry(method)
-            });
+            record(&journal, method);
         }
         // `each` runs under the journal's lock: the expected entry is taken before.
         let a = journal.entries()[0].clone();
@@ -449,17 +453,11 @@ mod tests {
         let journal = Journal::with_live(3, usize::MAX, 1, 4);
         let mut subscription = journal.subscribe().unwrap();
         for n in 1..=6 {
-            journal.record(JournalEntry {
-                seq: journal.reserve(),
-                ..entry(&format!("m{n}"))
-            });
+            record(&journal, &format!("m{n}"));
         }
         // The backlog has m3…m6; the journal keeps only m4…m6.
         assert_eq!(read_all(&mut subscription), ["-3", "m4", "m5", "m6"]);
-        journal.record(JournalEntry {
-            seq: journal.reserve(),
-            ..entry("m7")
-        });
+        record(&journal, "m7");
         journal.clear();
         assert_eq!(read_all(&mut subscription), ["-1"]);
     }
@@ -469,20 +467,9 @@ mod tests {
         let journal = Journal::with_live(10, usize::MAX, 1, 8);
         let mut subscription = journal.subscribe().unwrap();
         for n in 1..=5 {
-            journal.record(JournalEntry {
-                seq: journal.reserve(),
-                ..entry(&format!("m{n}"))
-            });
+            record(&journal, &format!("m{n}"));
         }
-        let mut read = Vec::new();
-        subscription.read(2, |step| {
-            read.push(match step {
-                Read::Skipped(n) => format!("-{n}"),
-                Read::Entry(entry) => entry.method.clone(),
-            });
-            true
-        });
-        assert_eq!(read, ["-3", "m4", "m5"]);
+        assert_eq!(read_newest(&mut subscription, 2), ["-3", "m4", "m5"]);
         assert!(
             read_all(&mut subscription).is_empty(),
             "the skipped stay skipped"
@@ -499,10 +486,7 @@ mod tests {
         });
         tokio::task::yield_now().await;
         assert!(!waiting.is_finished());
-        journal.record(JournalEntry {
-            seq: journal.reserve(),
-            ..entry("getMe")
-        });
+        record(&journal, "getMe");
         let read = tokio::time::timeout(std::time::Duration::from_secs(5), waiting);
         assert_eq!(read.await.unwrap().unwrap(), ["getMe"]);
     }
@@ -519,10 +503,7 @@ mod tests {
     fn a_filtered_read_copies_only_what_it_returns() {
         let journal = Journal::new(100, usize::MAX);
         for method in ["a", "b", "a", "c", "a"] {
-            journal.record(JournalEntry {
-                seq: journal.reserve(),
-                ..entry(method)
-            });
+            record(&journal, method);
         }
         let found = journal.newest(2, |e| e.method == "a");
         assert_eq!(found.iter().map(|e| e.seq).collect::<Vec<_>>(), [3, 5]);
