@@ -139,9 +139,15 @@ fn request(case: Case, bot: usize, user: i64) -> RawRequest {
         RawRequest::new(http::Method::POST, bot_path(bot, method), body)
             .with_header(CONTENT_TYPE, HeaderValue::from_static(content_type))
     };
+    // One text part, as the socket benchmark sends.
     let multipart = || {
         let content_type = "multipart/form-data; boundary=handler-cost-boundary";
-        post("getMe", content_type, format!("--{BOUNDARY}--\r\n"))
+        let part = "Content-Disposition: form-data; name=\"a\"\r\n\r\n1";
+        post(
+            "getMe",
+            content_type,
+            format!("--{BOUNDARY}\r\n{part}\r\n--{BOUNDARY}--\r\n"),
+        )
     };
     match case {
         Case::GetmeGet => RawRequest::new(http::Method::GET, bot_path(bot, "getMe"), ""),

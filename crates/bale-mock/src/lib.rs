@@ -31,7 +31,8 @@
 //! - [`reply`]: [`Reply`], a decided answer (status, JSON body or a stream, delay, fault).
 //! - [`fault`]: [`Fault`], the ways an answer can be broken on the socket.
 //! - [`request`]: reading the path's token and method and the parameters (query string,
-//!   urlencoded, JSON, multipart).
+//!   urlencoded, JSON, multipart); `form_data`: the plain multipart body read without a
+//!   MIME parser.
 //! - `methods`: one file per Bot API method (`get_me`, `log_out`, `close`, `send_photo`, …;
 //!   `upload` holds what the send-a-file methods share).
 //! - [`media`]: a kept file as the objects a message carries.
@@ -77,6 +78,7 @@ pub mod decode;
 pub mod engine;
 pub mod fault;
 pub mod files;
+mod form_data;
 #[doc(hidden)]
 pub mod fuzzing;
 pub mod inbox;

@@ -15,6 +15,8 @@ use bytes::Bytes;
 use percent_encoding::percent_decode_str;
 use serde_json::Value;
 
+use crate::form_data::{self, Field};
+
 /// The real server's limit on query-string plus body parameters (`MAX_TOTAL_PARAMETERS_LENGTH`).
 pub const MAX_PARAMETERS_LEN: usize = 1 << 20;
 
@@ -340,48 +342,57 @@ async fn read_multipart(
         };
         ApiError::new(400, text)
     })?;
+    let mut text_len = 0;
+    if let Some(fields) = form_data::simple_fields(&body, &boundary) {
+        for field in fields {
+            add_field(params, &mut text_len, field)?;
+        }
+        return Ok(());
+    }
     let stream = futures_util::stream::once(async move { Ok::<Bytes, Infallible>(body) });
     let mut multipart = multer::Multipart::new(stream, boundary);
-    let mut text_len = 0;
-    loop {
-        let field = match multipart.next_field().await {
-            Ok(Some(field)) => field,
-            Ok(None) => return Ok(()),
-            Err(e) => return Err(multipart_error(e)),
-        };
-        let name = field.name().map(str::to_owned).ok_or_else(|| {
-            ApiError::new(
-                400,
-                "Bad Request: field name in multipart/form-data not found",
-            )
-        })?;
-        let file_name = field.file_name().map(str::to_owned);
-        let content_type = field.content_type().map(ToString::to_string);
-        let data = field.bytes().await.map_err(multipart_error)?;
-        match file_name {
-            Some(file_name) => params.push(
-                name,
-                Param::File(Upload {
-                    file_name,
-                    content_type,
-                    bytes: data,
-                }),
-            ),
-            None => {
-                text_len += data.len();
-                if text_len > MAX_PARAMETERS_LEN {
-                    return Err(ApiError::new(
-                        413,
-                        "Request Entity Too Large: too many parameters in form data",
-                    ));
-                }
-                params.push(
-                    name,
-                    Param::Text(String::from_utf8_lossy(&data).into_owned()),
-                );
+    while let Some(field) = form_data::next_field(&mut multipart)
+        .await
+        .map_err(multipart_error)?
+    {
+        add_field(params, &mut text_len, field)?;
+    }
+    Ok(())
+}
+
+/// Adds a part to the parameters: a file, or a text that counts towards the limit on
+/// parameters (`text_len` so far).
+fn add_field(params: &mut Params, text_len: &mut usize, field: Field) -> Result<(), ApiError> {
+    let name = field.name.ok_or_else(|| {
+        ApiError::new(
+            400,
+            "Bad Request: field name in multipart/form-data not found",
+        )
+    })?;
+    match field.file_name {
+        Some(file_name) => params.push(
+            name,
+            Param::File(Upload {
+                file_name,
+                content_type: field.content_type,
+                bytes: field.data,
+            }),
+        ),
+        None => {
+            *text_len += field.data.len();
+            if *text_len > MAX_PARAMETERS_LEN {
+                return Err(ApiError::new(
+                    413,
+                    "Request Entity Too Large: too many parameters in form data",
+                ));
             }
+            params.push(
+                name,
+                Param::Text(String::from_utf8_lossy(&field.data).into_owned()),
+            );
         }
     }
+    Ok(())
 }
 
 fn multipart_error(error: multer::Error) -> ApiError {
