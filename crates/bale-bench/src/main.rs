@@ -152,8 +152,9 @@ fn main() -> anyhow::Result<()> {
     if let Some(reader) = tokio.block_on(live::open_console(mock.addr))? {
         reader.abort();
         // Rounds alternate, so that a disturbance of the machine does not fall on one side;
-        // each side's req/s and the mock's own CPU seconds per request are summed.
-        let mut sides = [[0.0; 3]; 2]; // without, with: requests, seconds, CPU seconds
+        // each side's figure is its median round (req/s, the mock's own CPU seconds per
+        // request), so that one disturbed round does not decide the verdict.
+        let mut sides: [Vec<(f64, f64)>; 2] = Default::default(); // without, with
         for round in 0..10 {
             let open = round % 2 == 1;
             let reader = match open {
@@ -162,15 +163,20 @@ fn main() -> anyhow::Result<()> {
             };
             let cpu = mock.cpu_seconds()?;
             let run = wrk.run(mock.addr, &shapes[1], 50, secs.div_ceil(2))?;
-            let side = &mut sides[open as usize];
-            side[0] += run.requests as f64;
-            side[1] += run.duration_us as f64 / 1e6;
-            side[2] += mock.cpu_seconds()? - cpu;
+            let cpu = mock.cpu_seconds()? - cpu;
+            sides[open as usize].push((run.rps(), cpu / run.requests as f64));
             if open {
                 reader.context("the console's stream went away")?.abort();
             }
         }
-        let figures = sides.map(|[requests, secs, cpu]| (requests / secs, cpu / requests));
+        let figures = sides.map(|side| {
+            let median = |mut values: Vec<f64>| {
+                values.sort_by(f64::total_cmp);
+                values[values.len() / 2]
+            };
+            let rps = median(side.iter().map(|s| s.0).collect());
+            (rps, median(side.iter().map(|s| s.1).collect()))
+        });
         r.console = Some(figures);
     }
     let (samples, bots, per_bot) = [(2_000, 8, 5_000), (200, 4, 500)][quick as usize];
