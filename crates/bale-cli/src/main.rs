@@ -20,7 +20,7 @@ use clap::{Parser, Subcommand};
 /// mimalloc rather than the system's malloc: a request allocates and frees dozens of small
 /// buffers, and glibc's malloc and free were a quarter of a sendMessage's instructions
 /// (mimalloc: −14 %); a long soak's RSS also stays flat where glibc's grew in steps. It
-/// costs about 6 MiB more RSS idle (BENCHMARKS.md).
+/// costs about 7 MiB more RSS idle (BENCHMARKS.md).
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
