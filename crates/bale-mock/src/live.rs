@@ -105,7 +105,7 @@ fn stream(
 
 /// How long the stream waits after an entry for more to come: too short for a person to
 /// notice.
-const GATHER: Duration = Duration::from_millis(20);
+pub const GATHER: Duration = Duration::from_millis(20);
 
 /// The most entries one piece carries: with one piece per [`GATHER`], a stream shows at
 /// most 3 200 entries a second — more than a person can read or the console keeps (1 000),
