@@ -95,6 +95,11 @@ impl Params {
         self.0.iter().map(|(key, value)| (key.as_str(), value))
     }
 
+    /// Every parameter, in arrival order.
+    pub(crate) fn as_slice(&self) -> &[(String, Param)] {
+        &self.0
+    }
+
     /// Every parameter, in arrival order, by value.
     pub fn into_pairs(self) -> impl ExactSizeIterator<Item = (String, Param)> {
         self.0.into_iter()
@@ -105,7 +110,7 @@ impl Params {
         self.0.is_empty()
     }
 
-    fn push(&mut self, key: impl Into<String>, value: Param) {
+    pub(crate) fn push(&mut self, key: impl Into<String>, value: Param) {
         self.0.push((key.into(), value));
     }
 
