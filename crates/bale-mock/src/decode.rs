@@ -45,11 +45,13 @@ impl Params {
             let Param::Text(text) = value else {
                 return None;
             };
-            let first = match many {
-                true => seen.insert(name),
-                false => !pairs[..i]
+            let first = if many {
+                seen.insert(name)
+            } else {
+                let earlier = &pairs[..i];
+                !earlier
                     .iter()
-                    .any(|(earlier, value)| earlier == name && matches!(value, Param::Text(_))),
+                    .any(|(n, v)| n == name && matches!(v, Param::Text(_)))
             };
             first.then_some((name.as_str(), Text(text)))
         });
