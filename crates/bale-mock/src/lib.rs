@@ -112,7 +112,7 @@ pub use clock::Clock;
 pub use config::{Config, ConnectionLimits, UnknownLimit, LIMITS};
 pub use control_access::ControlAccess;
 pub use fault::Fault;
-pub use journal::{Journal, JournalEntry};
+pub use journal::{Journal, JournalEntry, JournalParams};
 pub use methods::IMPLEMENTED;
 pub use reply::Reply;
 pub use route::{Mock, RawRequest};

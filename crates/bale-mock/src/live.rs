@@ -158,7 +158,7 @@ mod tests {
             bot_id: Some(1),
             http_method: http::Method::GET,
             method: method.into(),
-            params: serde_json::Map::new(),
+            params: Default::default(),
             status: Some(200),
             description: None,
             rule: None,

@@ -117,9 +117,10 @@ fn string(out: &mut Vec<u8>, text: &str) {
 #[cfg(test)]
 mod tests {
     use proptest::prelude::*;
-    use serde_json::{json, Map};
+    use serde_json::json;
 
     use super::*;
+    use crate::journal::JournalParams;
 
     fn entry() -> JournalEntry {
         JournalEntry {
@@ -128,7 +129,7 @@ mod tests {
             bot_id: Some(123_456_789),
             http_method: http::Method::POST,
             method: "sendMessage".into(),
-            params: Map::new(),
+            params: JournalParams::default(),
             status: Some(200),
             description: None,
             rule: None,
@@ -174,7 +175,7 @@ mod tests {
     #[test]
     fn every_character_json_escapes_is_escaped_as_serde_escapes_it() {
         let awkward: String = (0u8..0x80).map(char::from).collect::<String>() + "é€😀\u{7f}";
-        let mut params = Map::new();
+        let mut params = JournalParams::default();
         params.insert(awkward.clone(), Value::String(awkward.clone()));
         params.insert("chat_id".into(), Value::String("42".into()));
         params.insert("n".into(), json!(5));
@@ -192,7 +193,7 @@ mod tests {
     proptest! {
         #[test]
         fn any_text_is_written_as_serde_writes_it(name in ".*", text in ".*", method in ".*") {
-            let mut params = Map::new();
+            let mut params = JournalParams::default();
             params.insert(name, Value::String(text.clone()));
             let entry = JournalEntry { method, description: Some(text), params, ..entry() };
             prop_assert_eq!(entry.to_json(), serde_json::to_vec(&entry).unwrap());

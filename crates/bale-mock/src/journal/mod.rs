@@ -17,16 +17,18 @@ use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use bale_api::{redact, BotId};
 use serde::Serialize;
-use serde_json::{Map, Value};
+use serde_json::Value;
 use tokio::sync::Notify;
 
 use crate::request::{Param, Params};
 
 mod json;
 mod live;
+mod params;
 
 use live::Recorded;
 pub use live::{Read, Subscription};
+pub use params::JournalParams;
 
 /// One answered request.
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -43,7 +45,7 @@ pub struct JournalEntry {
     /// The method as the client wrote it (any case); empty when the path named none.
     pub method: String,
     /// The parameters, first occurrence of each name; files as `<file NAME, N bytes>`.
-    pub params: Map<String, Value>,
+    pub params: JournalParams,
     /// The HTTP status that went out; `None` when a fault sent no HTTP answer (hang, reset,
     /// empty reply).
     pub status: Option<u16>,
@@ -75,25 +77,23 @@ impl JournalEntry {
     /// `secret_token`) is `<redacted>` whole: the journal never holds a secret (it is printed
     /// when a test's expectations fail). Long names and values are truncated visibly, so one
     /// request cannot fill the journal.
-    pub(crate) fn params_of(params: Params, token: &str) -> Map<String, Value> {
+    pub(crate) fn params_of(params: Params, token: &str) -> JournalParams {
         let pairs = params.into_pairs();
-        let mut map = Map::with_capacity(pairs.len().min(MAX_PARAMS));
+        let mut kept: Vec<(String, Value)> = Vec::with_capacity(pairs.len().min(MAX_PARAMS));
         let mut left_out = 0usize;
         for (key, value) in pairs {
             let key = truncate(key, MAX_NAME_LEN);
-            let full = map.len() == MAX_PARAMS;
-            // One lookup for the name: kept if new, skipped if seen.
-            let serde_json::map::Entry::Vacant(entry) = map.entry(key) else {
+            // At most `MAX_PARAMS` names are kept, so looking back over them keeps a request
+            // of a megabyte of names linear, and costs less than hashing a request's few.
+            if kept.iter().any(|(name, _)| *name == key) {
                 continue;
-            };
-            if full {
+            }
+            if kept.len() == MAX_PARAMS {
                 left_out += 1;
                 continue;
             }
             let value = match value {
-                Param::Text(_) if SECRET_PARAMS.contains(&entry.key().as_str()) => {
-                    "<redacted>".to_owned()
-                }
+                Param::Text(_) if SECRET_PARAMS.contains(&key.as_str()) => "<redacted>".to_owned(),
                 Param::Text(text) => match redact::known(&text, token) {
                     Cow::Owned(hidden) => hidden,
                     Cow::Borrowed(_) => text,
@@ -104,13 +104,14 @@ impl JournalEntry {
                     format!("<file {file_name}, {} bytes>", upload.bytes.len())
                 }
             };
-            entry.insert(Value::String(truncate(value, MAX_VALUE_LEN)));
+            kept.push((key, Value::String(truncate(value, MAX_VALUE_LEN))));
         }
+        let mut params = JournalParams::from_unique(kept);
         if left_out > 0 {
             let note = format!("<{left_out} more parameters not journaled>");
-            map.insert("…".into(), Value::String(note));
+            params.insert("…".into(), Value::String(note));
         }
-        map
+        params
     }
 
     /// Roughly the bytes this entry holds, for the journal's byte budget.
@@ -296,7 +297,7 @@ mod tests {
             bot_id: Some(1),
             http_method: http::Method::POST,
             method: method.into(),
-            params: Map::new(),
+            params: JournalParams::default(),
             status: Some(200),
             description: None,
             rule: None,

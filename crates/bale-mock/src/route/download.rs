@@ -60,11 +60,8 @@ impl Mock {
             }
         };
         let raw = credentials.raw.expose();
-        let mut params = serde_json::Map::new();
-        params.insert(
-            "file".into(),
-            serde_json::Value::String(journal_method(file, raw)),
-        );
+        let file = serde_json::Value::String(journal_method(file, raw));
+        let params = [("file", file)].into_iter().collect();
         self.journal.record(JournalEntry {
             seq: self.journal.reserve(),
             at_ms: u64::try_from(now.as_millis()).unwrap_or(u64::MAX),
