@@ -1,7 +1,5 @@
--- One fixed request per wrk thread (wrk's fast static mode), and a JSON summary for bale-bench.
---
---   wrk ... -s bench/wrk/bench.lua URL -- METHOD PATH [CONTENT_TYPE BODY]
-
+-- wrk ... -s bench/wrk/bench.lua URL -- METHOD PATH [CONTENT_TYPE BODY]: one fixed request
+-- (wrk's fast static mode), and a line `BENCH {json}` that bale-bench parses with serde.
 function init(args)
    wrk.method, wrk.path = args[1], args[2]
    if args[3] then
@@ -9,7 +7,6 @@ function init(args)
    end
 end
 
--- One line `BENCH {json}`, read by bale-bench (src/wrk.rs) with serde_json.
 function done(summary, latency, requests)
    io.write(string.format(
       'BENCH {"requests":%d,"duration_us":%d,"status_errors":%d,"p50_us":%d,"p99_us":%d}\n',

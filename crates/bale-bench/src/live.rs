@@ -1,11 +1,13 @@
-//! What wrk cannot drive, measured from the driver with reqwest on tokio: update → waiting
-//! long poll, webhook deliveries per second, and the console's event stream held open.
+//! What wrk cannot drive, measured with reqwest: update → waiting long poll, webhook
+//! deliveries per second.
 
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
 use anyhow::{bail, Context, Result};
 use serde_json::{json, Value};
+
+use crate::{SECRET, USER};
 
 /// POSTs `body` as JSON to `path`; the answer, which must say `"ok": true`.
 async fn post(addr: SocketAddr, path: String, body: Value) -> Result<Value> {
@@ -22,19 +24,18 @@ async fn post(addr: SocketAddr, path: String, body: Value) -> Result<Value> {
 
 /// A Bot API call of bot `bot`; its `result`.
 pub async fn call(addr: SocketAddr, bot: u64, method: &str, body: Value) -> Result<Value> {
-    let path = format!("/bot{bot}:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw/{method}");
-    Ok(post(addr, path, body).await?["result"].take())
+    Ok(post(addr, format!("/bot{bot}:{SECRET}/{method}"), body).await?["result"].take())
 }
 
-/// User `from` writes "hi" to `bot` through the play-the-user API.
-pub async fn user_writes(addr: SocketAddr, bot: u64, from: u64) -> Result<()> {
-    let path = format!("/__mock/bots/{bot}/messages");
-    post(addr, path, json!({"from": from, "text": "hi"})).await?;
+/// The user writes "hi" to `bot` through the play-the-user API.
+pub async fn user_writes(addr: SocketAddr, bot: u64) -> Result<()> {
+    let body = json!({"from": USER, "text": "hi"});
+    post(addr, format!("/__mock/bots/{bot}/messages"), body).await?;
     Ok(())
 }
 
-/// Latencies, µs, sorted: a user writes (from the play request's send) until the bot's
-/// waiting `getUpdates` has answered with the update, `samples` times.
+/// `samples` latencies, µs, sorted: from the send of the user's message until the bot's
+/// waiting `getUpdates` has answered with it.
 pub async fn long_poll_us(addr: SocketAddr, samples: usize) -> Result<Vec<u64>> {
     const BOT: u64 = 222_000_001;
     let (mut offset, mut latencies) = (0, Vec::new());
@@ -46,9 +47,9 @@ pub async fn long_poll_us(addr: SocketAddr, samples: usize) -> Result<Vec<u64>> 
         // Time for the poll to park on the server: the update must find it waiting.
         tokio::time::sleep(Duration::from_millis(3)).await;
         let sent = Instant::now();
-        user_writes(addr, BOT, 7001).await?;
+        user_writes(addr, BOT).await?;
         let (updates, answered) = poll.await?;
-        let id = updates?[0]["update_id"].as_i64(); // the one update the user sent
+        let id = updates?[0]["update_id"].as_i64();
         offset = id.context("the long poll ended without the update")? + 1;
         latencies.push(answered.saturating_duration_since(sent).as_micros() as u64);
     }
@@ -56,25 +57,24 @@ pub async fn long_poll_us(addr: SocketAddr, samples: usize) -> Result<Vec<u64>> 
     Ok(latencies)
 }
 
-/// Webhook deliveries per second: `n` updates queued for each of `bots` bots with no webhook
-/// set, then every bot's webhook pointed at `hook` (bare-hyper, which answers 200 to
-/// anything), timed until no bot has an update pending. The mock delivers one update at a
-/// time per bot, so the bots run in parallel.
+/// Webhook deliveries per second: `n` updates queued for each of `bots` bots, then every
+/// bot's webhook pointed at `hook` (bare-hyper, which answers 200 to anything), timed until
+/// no bot has an update pending. The mock delivers one update at a time per bot, so the
+/// bots run in parallel.
 pub async fn webhook_rate(addr: SocketAddr, hook: SocketAddr, bots: u64, n: u64) -> Result<f64> {
+    let bots: Vec<u64> = (333_000_001..).take(bots as usize).collect();
     let queue = |bot| async move {
         for _ in 0..n {
-            user_writes(addr, bot, 7001).await?;
+            user_writes(addr, bot).await?;
         }
         anyhow::Ok(())
     };
-    let bots: Vec<u64> = (333_000_001..).take(bots as usize).collect();
     let writers: Vec<_> = bots.iter().map(|&bot| tokio::spawn(queue(bot))).collect();
     for writer in writers {
         writer.await??;
     }
-    let started = Instant::now();
+    let (started, url) = (Instant::now(), format!("http://{hook}/webhook"));
     for &bot in &bots {
-        let url = format!("http://{hook}/webhook");
         call(addr, bot, "setWebhook", json!({ "url": url })).await?;
     }
     for &bot in &bots {
@@ -86,17 +86,4 @@ pub async fn webhook_rate(addr: SocketAddr, hook: SocketAddr, bots: u64, n: u64)
         }
     }
     Ok((bots.len() as u64 * n) as f64 / started.elapsed().as_secs_f64())
-}
-
-/// Opens the console's event stream (`GET /__mock/journal/events`) and reads it in a task
-/// until the handle is aborted; `None` when the server answers anything but 200.
-pub async fn open_console(addr: SocketAddr) -> Result<Option<tokio::task::JoinHandle<()>>> {
-    let url = format!("http://{addr}/__mock/journal/events");
-    let mut events = reqwest::get(url).await?;
-    if events.status() != 200 {
-        return Ok(None);
-    }
-    Ok(Some(tokio::spawn(async move {
-        while let Ok(Some(_)) = events.chunk().await {}
-    })))
 }
