@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 use clap::Parser;
 use serde_json::json;
 
-use process::{pinned, Server, Shape, Wrk};
+use process::{pinned, Run, Server, Shape, Wrk};
 
 #[derive(Parser)]
 #[command(about = "Benchmark bale-mock against bare hyper and telegram-test-api")]
@@ -23,8 +23,8 @@ struct Opts {
     /// Pin the servers to CPUs 1… and wrk to CPU 0 (default: unpinned, as users run it).
     #[arg(long)]
     pin: bool,
-    /// Seconds of each throughput run.
-    #[arg(long, default_value_t = 5)]
+    /// Seconds of each throughput run (three rounds per case and server).
+    #[arg(long, default_value_t = 3)]
     seconds: u64,
 }
 
@@ -55,6 +55,7 @@ const SHAPES: [Shape; 7] = [
 fn main() -> anyhow::Result<()> {
     let opts = Opts::parse();
     let (quick, secs) = (opts.quick, if opts.quick { 1 } else { opts.seconds });
+    let rounds = if quick { 1 } else { 3 };
     let exe = std::env::current_exe()?;
     // The paths below are the repository's.
     std::env::set_current_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/../.."))?;
@@ -90,7 +91,10 @@ fn main() -> anyhow::Result<()> {
     };
     let user_writes = |mock: &Server| tokio.block_on(live::user_writes(mock.addr, BOT));
     let mut r = report::Results::default();
-    (r.context, r.quick) = (context(wrk.threads, server_cpus.as_deref(), secs), quick);
+    (r.context, r.quick) = (
+        context(wrk.threads, server_cpus.as_deref(), (rounds, secs)),
+        quick,
+    );
 
     let starts = if quick { 3 } else { 20 };
     eprintln!("== start-up, {starts} starts each");
@@ -105,7 +109,7 @@ fn main() -> anyhow::Result<()> {
         r.startup_ms.push((server, median(samples)));
     }
 
-    eprintln!("== throughput and latency, {secs} s per case");
+    eprintln!("== throughput and latency, {secs} s per round");
     let mock = start(SERVERS[0], &[])?;
     user_writes(&mock)?;
     std::thread::sleep(Duration::from_millis(300));
@@ -115,8 +119,18 @@ fn main() -> anyhow::Result<()> {
         wrk.run(server.addr, SHAPES[0], 50, 2)?; // a warm-up: node's JIT, the allocators
     }
     for shape in SHAPES {
-        let run = |server: &Server| wrk.run(server.addr, shape, 50, secs);
-        let runs = [run(&mock)?, run(&bare)?, run(&ttapi)?];
+        // Rounds alternate the servers, so that a disturbance of the machine does not fall
+        // on one side alone; each server's figure is its median round by req/s.
+        let mut runs_of: [Vec<Run>; 3] = Default::default();
+        for _ in 0..rounds {
+            for (server, runs) in [&mock, &bare, &ttapi].into_iter().zip(&mut runs_of) {
+                runs.push(wrk.run(server.addr, shape, 50, secs)?);
+            }
+        }
+        let runs = runs_of.map(|mut runs| {
+            runs.sort_by(|a, b| a.rps().total_cmp(&b.rps()));
+            runs[runs.len() / 2]
+        });
         eprintln!("   {:<17} {:>7.0} req/s", shape.0, runs[0].rps());
         r.rows.push((shape.0, runs));
     }
@@ -170,7 +184,7 @@ fn median(mut values: Vec<f64>) -> f64 {
 }
 
 /// The date, the machine, the commit, and where the processes ran.
-fn context(threads: usize, server_cpus: Option<&str>, secs: u64) -> String {
+fn context(threads: usize, server_cpus: Option<&str>, (rounds, secs): (u32, u64)) -> String {
     let sh = |line: &str| {
         let out = Command::new("sh").args(["-c", line]).output();
         let out = out.map(|out| out.stdout).unwrap_or_default();
@@ -187,6 +201,6 @@ fn context(threads: usize, server_cpus: Option<&str>, secs: u64) -> String {
     };
     format!(
         "Measured {date} on {cpus} × {cpu}; bale-mock commit {commit}, node {node}. \
-         {placement}; wrk with {threads} thread(s), 50 connections, {secs} s per case and server."
+         {placement}; wrk with {threads} thread(s), 50 connections; each case and server the median of {rounds} round(s) of {secs} s."
     )
 }
