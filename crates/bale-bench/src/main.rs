@@ -106,7 +106,7 @@ fn main() -> anyhow::Result<()> {
             tokio.block_on(live::call(running.addr, BOT, "getMe", json!({})))?;
             samples.push(started.elapsed().as_secs_f64() * 1e3);
         }
-        r.startup_ms.push((server, median(samples)));
+        r.startup_ms.push((server, median_by(samples, |ms| *ms)));
     }
 
     eprintln!("== throughput and latency, {secs} s per round");
@@ -127,10 +127,7 @@ fn main() -> anyhow::Result<()> {
                 runs.push(wrk.run(server.addr, shape, 50, secs)?);
             }
         }
-        let runs = runs_of.map(|mut runs| {
-            runs.sort_by(|a, b| a.rps().total_cmp(&b.rps()));
-            runs[runs.len() / 2]
-        });
+        let runs = runs_of.map(|runs| median_by(runs, Run::rps));
         eprintln!("   {:<17} {:>7.0} req/s", shape.0, runs[0].rps());
         r.rows.push((shape.0, runs));
     }
@@ -178,9 +175,10 @@ fn main() -> anyhow::Result<()> {
     Ok(())
 }
 
-fn median(mut values: Vec<f64>) -> f64 {
-    values.sort_by(f64::total_cmp);
-    values[values.len() / 2]
+/// The middle of `values` by `key`.
+fn median_by<T>(mut values: Vec<T>, key: impl Fn(&T) -> f64) -> T {
+    values.sort_by(|a, b| key(a).total_cmp(&key(b)));
+    values.swap_remove(values.len() / 2)
 }
 
 /// The date, the machine, the commit, and where the processes ran.

@@ -130,17 +130,15 @@ impl Wrk {
     }
 }
 
-/// Runs `bench/handler-cost`, its log shown as it goes; `None` in a tree without it.
-pub fn in_process() -> Result<Option<Vec<Cost>>> {
-    if !std::path::Path::new("bench/handler-cost").exists() {
-        return Ok(None);
-    }
-    let mut script = Command::new("bench/handler-cost");
-    let out = script.stderr(Stdio::inherit()).output()?;
+/// Runs `bench/handler-cost`, its log shown as it goes.
+pub fn in_process() -> Result<Vec<Cost>> {
+    let out = Command::new("bench/handler-cost")
+        .stderr(Stdio::inherit())
+        .output()?;
     if !out.status.success() {
         bail!("bench/handler-cost failed: {}", out.status);
     }
-    Ok(Some(parse_costs(&String::from_utf8_lossy(&out.stdout))))
+    Ok(parse_costs(&String::from_utf8_lossy(&out.stdout)))
 }
 
 /// Instructions per request of `server` (a command line) answering `shape`: the server

@@ -20,7 +20,8 @@ pub struct Results {
     /// Sorted.
     pub long_poll_us: Vec<u64>,
     pub webhook_per_s: f64,
-    pub handler_cost: Option<Vec<Cost>>,
+    /// In process; none with `--quick`.
+    pub handler_cost: Vec<Cost>,
     /// Shape, mock, bare-hyper.
     pub socket_ir: Vec<(&'static str, f64, f64)>,
 }
@@ -96,7 +97,7 @@ pub fn targets(r: &Results) -> Vec<(String, &'static str, Measured)> {
     });
     let soaked = r.soak.last().map_or(0, |s| s.0);
     let flat_after = |what| format!("RSS flat after {soaked} {what}");
-    let costs = r.handler_cost.as_deref().unwrap_or_default();
+    let costs = &r.handler_cost;
     let side = |side| costs.iter().find(|c| c.case.ends_with(side));
     let (open, closed) = (side("console open"), side("console closed"));
     let console_ir = open.zip(closed).map(|(open, closed)| {
@@ -104,7 +105,7 @@ pub fn targets(r: &Results) -> Vec<(String, &'static str, Measured)> {
         let figure = format!("{more:+.1} % instructions per request");
         (figure, more <= 5.0)
     });
-    let not_counted = ["n/a (no bench/handler-cost)", "not run (--quick)"][r.quick as usize];
+    let not_counted = "not run (--quick)";
     let console_ir = console_ir.ok_or(not_counted);
     let ir = r.socket_ir.iter().map(|(n, mock, bare)| (mock / bare, *n));
     let ir = worst(ir, false, |x| format!("{x:.2} ×"), |x| x <= 1.5);
@@ -207,15 +208,14 @@ pub fn render(r: &Results) -> String {
     let starts = starts.collect::<Vec<_>>().join(", ");
     let soak = r.soak.iter().map(|&(n, kib)| format!("{n} → {}", mib(kib)));
     let (soak, idle) = (soak.collect::<Vec<_>>().join(", "), mib(r.idle_kib));
-    let rows = r.handler_cost.iter().flatten().map(|c| {
+    let rows = r.handler_cost.iter().map(|c| {
         let (case, ir) = (&c.case, c.instructions_per_request);
         format!("{case} | {} | {} | {} | {ir:.0}", c.bots, c.rules, c.chats)
     });
     let rows = table("| Case | bots | rules | chats | Ir / request |", true, rows);
-    let in_process = match (&r.handler_cost, r.quick) {
-        (Some(_), _) => format!("In process (`bench/handler-cost`):\n\n{rows}"),
-        (None, true) => "In process: not run (`--quick`).\n".into(),
-        (None, false) => "In process: n/a (no `bench/handler-cost` in this tree).\n".into(),
+    let in_process = match r.quick {
+        true => "In process: not run (`--quick`).\n".into(),
+        false => format!("In process (`bench/handler-cost`):\n\n{rows}"),
     };
     let socket = r.socket_ir.iter().map(|(name, mock, bare)| {
         let x = mock / bare;
@@ -281,7 +281,7 @@ mod tests {
             soak: vec![(100, 10_000), (300, 12_000), (1_000, 13_100)],
             long_poll_us: (1..=100).map(|i| i * 10 + 5).collect(),
             webhook_per_s: 19_999.0,
-            handler_cost: Some(parse_costs(costs)),
+            handler_cost: parse_costs(costs),
             socket_ir: vec![("getMe GET", 150.0, 100.0)],
             ..Results::default()
         };
